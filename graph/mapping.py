@@ -1,0 +1,502 @@
+"""Records → RDF: one function per kind of entity, one named graph per municipality.
+
+Every entity gets a German label, the municipality whose data states it (ikg:municipality),
+and its provenance: prov:wasDerivedFrom the source document plus a qualified prov:Derivation
+that keeps the quoted passage. Parts of an entity (a membership, a consultation, a period)
+get IRIs below the entity's own, so rebuilds give the same IRIs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from graph.namespaces import (
+    ACTION_FIELD_SCHEME,
+    ACTOR_TYPE_SCHEME,
+    DCTERMS,
+    IKG,
+    ORG,
+    ORGANISATION_FORM_SCHEME,
+    PROV,
+    RDF,
+    SKOS,
+    TIME,
+    action_field_reference_iri,
+    actor_type_iri,
+    entity_iri,
+    municipality_iri,
+    organisation_form_iri,
+    role_iri,
+    sub_iri,
+)
+from graph.settings import PROJECT_ROOT
+from graph.sources import Municipality, Record, Ref, ReferenceSchemes
+
+ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "ikg.ttl"
+SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
+
+MATCH_PROPERTIES = {
+    "exact": SKOS.exactMatch,
+    "close": SKOS.closeMatch,
+    "broad": SKOS.broadMatch,
+    "narrow": SKOS.narrowMatch,
+}
+
+
+def load_ontology(path: Path = ONTOLOGY_FILE) -> Graph:
+    graph = Graph()
+    graph.parse(path, format="turtle")
+    return graph
+
+
+def de(text: str) -> Literal:
+    return Literal(text, lang="de")
+
+
+def german_date(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+# -- reference schemes -------------------------------------------------------------------
+
+
+def map_reference(reference: ReferenceSchemes) -> Graph:
+    graph = Graph()
+    schemes = (
+        (ACTION_FIELD_SCHEME, "reference-field", reference.action_fields, action_field_reference_iri),
+        (ACTOR_TYPE_SCHEME, "actor-type", reference.actor_types, actor_type_iri),
+        (ORGANISATION_FORM_SCHEME, "organisation-form", reference.organisation_forms, organisation_form_iri),
+    )
+    for scheme_iri, kind, records, iri_of in schemes:
+        graph.add((scheme_iri, RDF.type, SKOS.ConceptScheme))
+        scheme_record = reference.scheme_labels.get(kind)
+        if scheme_record is not None:
+            graph.add((scheme_iri, SKOS.prefLabel, de(scheme_record.values["label"])))
+            _add_text(graph, scheme_iri, SKOS.definition, scheme_record.get("description"))
+        for record in records:
+            concept = iri_of(record.id)
+            graph.add((concept, RDF.type, SKOS.Concept))
+            if kind == "reference-field":
+                graph.add((concept, RDF.type, IKG.ReferenceActionField))
+                graph.add((concept, IKG.referenceGroup, Literal(record.values["group"])))
+            if kind == "organisation-form":
+                graph.add((concept, IKG.formKind, Literal(record.values["kind"])))
+            graph.add((concept, SKOS.inScheme, scheme_iri))
+            graph.add((concept, SKOS.topConceptOf, scheme_iri))
+            graph.add((scheme_iri, SKOS.hasTopConcept, concept))
+            graph.add((concept, SKOS.notation, Literal(record.id)))
+            _labels(graph, concept, record)
+            _add_text(graph, concept, SKOS.definition, record.get("description"))
+    return graph
+
+
+# -- a municipality --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the source files a node of the graph was stated."""
+
+    file: str
+    line: int
+    record_id: str | None
+
+
+@dataclass
+class MappedMunicipality:
+    slug: str
+    graph: Graph
+    #: node → the record it was mapped from, so validation can name file and line
+    locations: dict[URIRef, Location] = field(default_factory=dict)
+
+
+class _MunicipalityMapper:
+    def __init__(self, municipality: Municipality) -> None:
+        self.municipality = municipality
+        self.slug = municipality.slug
+        self.city = municipality_iri(self.slug)
+        self.graph = Graph()
+        self.locations: dict[URIRef, Location] = {}
+
+    # helpers ---------------------------------------------------------------------------
+
+    def iri(self, ref: Ref | str) -> URIRef:
+        if isinstance(ref, str):
+            return entity_iri(self.slug, ref)
+        if ref.kind == "municipality":
+            return self.city
+        if ref.kind == "reference-field":
+            return action_field_reference_iri(ref.id)
+        if ref.kind == "actor-type":
+            return actor_type_iri(ref.id)
+        if ref.kind == "organisation-form":
+            return organisation_form_iri(ref.id)
+        return entity_iri(self.slug, ref.id)
+
+    def label_of(self, ref: Ref) -> str:
+        if ref.kind == "reference-field":
+            return ref.id
+        record = self.municipality.index[ref.id]
+        return record.values.get("label") or record.values.get("title") or ref.id
+
+    def add(self, subject: Node, predicate: URIRef, obj: Node | None) -> None:
+        if obj is not None:
+            self.graph.add((subject, predicate, obj))
+
+    def entity(self, subject: URIRef, rdf_types: Iterable[URIRef], record: Record) -> None:
+        """What every entity states: its types, municipality, labels and provenance."""
+        for rdf_type in rdf_types:
+            self.graph.add((subject, RDF.type, rdf_type))
+        self.graph.add((subject, IKG.municipality, self.city))
+        _labels(self.graph, subject, record)
+        _add_text(self.graph, subject, DCTERMS.description, record.get("description"))
+        self.cite(subject, record)
+
+    def cite(self, subject: URIRef, record: Record) -> None:
+        self.locations.setdefault(subject, Location(record.file, record.line, record.id))
+        for number, citation in enumerate(record.sources, start=1):
+            document = entity_iri(self.slug, citation.document)
+            derivation = sub_iri(subject, "source", number)
+            self.graph.add((subject, PROV.wasDerivedFrom, document))
+            self.graph.add((subject, PROV.qualifiedDerivation, derivation))
+            self.graph.add((derivation, RDF.type, PROV.Derivation))
+            self.graph.add((derivation, PROV.entity, document))
+            self.graph.add((derivation, IKG.passage, de(citation.passage)))
+
+    def period(self, subject: URIRef, predicate: URIRef, record: Record) -> None:
+        """from/until as a time:Interval; vague wording ('ab Oktober 2019') as ikg:dateText."""
+        start, end = record.get("from"), record.get("until")
+        if start is not None or end is not None:
+            interval = sub_iri(subject, "period")
+            self.graph.add((subject, predicate, interval))
+            self.graph.add((interval, RDF.type, TIME.Interval))
+            for edge, value, name in ((TIME.hasBeginning, start, "start"), (TIME.hasEnd, end, "end")):
+                if value is not None:
+                    instant = sub_iri(interval, name)
+                    self.graph.add((interval, edge, instant))
+                    self.graph.add((instant, RDF.type, TIME.Instant))
+                    self.graph.add((instant, TIME.inXSDDate, Literal(value)))
+        self.when(subject, record)
+
+    def when(self, subject: URIRef, record: Record) -> None:
+        if record.get("when"):
+            self.graph.add((subject, IKG.dateText, de(record.values["when"])))
+        if record.get("date") is not None:
+            self.graph.add((subject, DCTERMS.date, Literal(record.values["date"])))
+
+    def responsibility(
+        self, thing: URIRef, thing_label: str, number: int, agent: Ref, role: str, record: Record
+    ) -> None:
+        node = sub_iri(thing, "responsibility", number)
+        self.graph.add((node, RDF.type, IKG.Responsibility))
+        self.graph.add((node, IKG.municipality, self.city))
+        self.graph.add((node, IKG.agent, self.iri(agent)))
+        self.graph.add((node, IKG.responsibleFor, thing))
+        self.graph.add((node, IKG.roleLabel, de(role)))
+        label = f"{role}: {self.label_of(agent)} – {thing_label}"
+        self.graph.add((node, SKOS.prefLabel, de(label)))
+        self.cite(node, record)
+
+    def responsibilities(self, thing: URIRef, record: Record) -> None:
+        thing_label = record.values.get("label") or record.values.get("title") or ""
+        for number, part in enumerate(record.children("responsible"), start=1):
+            self.responsibility(
+                thing, thing_label, number, part.values["actor"], part.values["role"], part
+            )
+
+    def organisation(
+        self, record: Record, rdf_types: Iterable[URIRef], classifications: Iterable[Ref]
+    ) -> URIRef:
+        subject = self.iri(record.id)
+        self.entity(subject, rdf_types, record)
+        for classification in classifications:
+            self.graph.add((subject, ORG.classification, self.iri(classification)))
+        parent = record.get("part_of")
+        if parent is not None:
+            self.graph.add((subject, ORG.subOrganizationOf, self.iri(parent)))
+            if record.kind == "unit" and parent.kind == "municipality":
+                self.graph.add((subject, ORG.unitOf, self.iri(parent)))
+        _add_text(self.graph, subject, ORG.purpose, record.get("purpose"))
+        return subject
+
+    # kinds -----------------------------------------------------------------------------
+
+    def map(self) -> MappedMunicipality:
+        self.map_municipality(self.municipality.record)
+        mappers = {
+            "unit": self.map_unit,
+            "body": self.map_body,
+            "actor": self.map_actor,
+            "network": self.map_network,
+            "concept": self.map_concept,
+            "goal": self.map_goal,
+            "indicator": self.map_indicator,
+            "measure": self.map_measure,
+            "funding": self.map_funding,
+            "paper": self.map_paper,
+            "event": self.map_event,
+        }
+        for kind, mapper in mappers.items():
+            for record in self.municipality.of_kind(kind):
+                mapper(record)
+        return MappedMunicipality(self.slug, self.graph, self.locations)
+
+    def map_municipality(self, record: Record) -> None:
+        city = self.city
+        self.entity(city, (IKG.Municipality, ORG.FormalOrganization), record)
+        self.graph.add((city, ORG.classification, actor_type_iri("kommune")))
+        self.add(city, IKG.officialKey, _literal(record.get("ags")))
+        self.graph.add((city, IKG.state, de(record.values["state"])))
+        self.graph.add((city, IKG.fictional, Literal(bool(record.get("fictional", False)))))
+        for document in record.children("documents"):
+            self.map_document(document)
+
+    def map_document(self, record: Record) -> None:
+        subject = self.iri(record.id)
+        self.locations[subject] = Location(record.file, record.line, record.id)
+        self.graph.add((subject, RDF.type, IKG.SourceDocument))
+        self.graph.add((subject, IKG.municipality, self.city))
+        self.graph.add((subject, SKOS.prefLabel, de(record.values["title"])))
+        self.graph.add((subject, DCTERMS.title, de(record.values["title"])))
+        self.graph.add((subject, IKG.fileName, Literal(record.values["file"])))
+        self.graph.add((subject, IKG.documentType, de(record.values["kind"])))
+        self.when(subject, record)
+
+    def map_unit(self, record: Record) -> None:
+        self.organisation(
+            record,
+            (ORG.OrganizationalUnit,),
+            (Ref("actor-type", "kommunalverwaltung"), record.values["form"]),
+        )
+
+    def map_body(self, record: Record) -> None:
+        self.organisation(
+            record,
+            (IKG.PoliticalBody,),
+            (Ref("actor-type", "politisches-gremium"), record.values["form"]),
+        )
+
+    def map_actor(self, record: Record) -> None:
+        actor_type: Ref = record.values["type"]
+        rdf_type = ORG.FormalOrganization if actor_type.id == "kommune" else ORG.Organization
+        subject = self.organisation(record, (rdf_type,), (actor_type,))
+        if record.get("collective"):
+            self.graph.add((subject, IKG.collective, Literal(True)))
+        self.add(subject, IKG.countText, _german(record.get("count_text")))
+
+    def map_network(self, record: Record) -> None:
+        network = self.organisation(
+            record, (ORG.OrganizationalCollaboration,), (record.values["form"],)
+        )
+        for field in record.get("action_fields", []):
+            self.graph.add((network, IKG.actionField, self.iri(field)))
+        self.period(network, DCTERMS.temporal, record)
+        seen: dict[str, int] = {}
+        network_label = record.values["label"]
+        for member in record.children("members"):
+            member_ref: Ref = member.values["member"]
+            seen[member_ref.id] = seen.get(member_ref.id, 0) + 1
+            suffix = member_ref.id if seen[member_ref.id] == 1 else f"{member_ref.id}-{seen[member_ref.id]}"
+            membership = sub_iri(network, "member", suffix)
+            self.graph.add((membership, RDF.type, ORG.Membership))
+            self.graph.add((membership, IKG.municipality, self.city))
+            self.graph.add((membership, ORG.member, self.iri(member_ref)))
+            self.graph.add((membership, ORG.organization, network))
+            label = f"{self.label_of(member_ref)} in {network_label}"
+            self.graph.add((membership, SKOS.prefLabel, de(label)))
+            role = member.get("role")
+            if role:
+                role_node = role_iri(self.slug, _key(role))
+                self.graph.add((membership, ORG.role, role_node))
+                self.graph.add((membership, IKG.roleLabel, de(role)))
+                self.graph.add((role_node, RDF.type, ORG.Role))
+                self.graph.add((role_node, SKOS.prefLabel, de(role)))
+            self.period(membership, ORG.memberDuring, member)
+            self.cite(membership, member)
+
+    def map_concept(self, record: Record) -> None:
+        concept = self.iri(record.id)
+        self.entity(concept, (IKG.IntegrationConcept,), record)
+        for edition in record.children("editions"):
+            self.map_edition(concept, edition)
+
+    def map_edition(self, concept: URIRef, record: Record) -> None:
+        edition = self.iri(record.id)
+        self.entity(edition, (IKG.ConceptEdition, SKOS.ConceptScheme), record)
+        self.graph.add((edition, DCTERMS.isVersionOf, concept))
+        self.graph.add((concept, DCTERMS.hasVersion, edition))
+        self.graph.add((edition, IKG.status, de(record.values["status"])))
+        self.when(edition, record)
+        self.add(edition, DCTERMS.replaces, self._ref(record.get("replaces")))
+        self.add(edition, IKG.adoptedBy, self._ref(record.get("adopted_by")))
+        self.responsibilities(edition, record)
+        for position, field_record in enumerate(record.children("action_fields"), start=1):
+            field = self.iri(field_record.id)
+            self.entity(field, (IKG.ActionField, SKOS.Concept), field_record)
+            self.graph.add((field, SKOS.inScheme, edition))
+            self.graph.add((field, SKOS.topConceptOf, edition))
+            self.graph.add((edition, SKOS.hasTopConcept, field))
+            # the order in which the document lists the fields, for lists without letters
+            self.graph.add((field, IKG.order, Literal(position)))
+            self.add(field, SKOS.notation, _literal(field_record.get("notation")))
+            if field_record.get("new"):
+                self.graph.add((field, IKG.newInEdition, Literal(True)))
+            if field_record.get("cross_cutting"):
+                self.graph.add((field, IKG.crossCutting, Literal(True)))
+            for match_kind, targets in field_record.values["matches"].items():
+                for target in targets:
+                    self.graph.add((field, MATCH_PROPERTIES[match_kind], self.iri(target)))
+
+    def map_goal(self, record: Record) -> None:
+        goal = self.iri(record.id)
+        self.entity(goal, (IKG.Goal,), record)
+        self.add(goal, SKOS.notation, _literal(record.get("notation")))
+        self.graph.add((goal, IKG.level, de(record.values["level"])))
+        self.add(goal, DCTERMS.isPartOf, self._ref(record.get("edition")))
+        for field in record.get("action_fields", []):
+            self.graph.add((goal, IKG.actionField, self.iri(field)))
+        self.responsibilities(goal, record)
+
+    def map_indicator(self, record: Record) -> None:
+        indicator = self.iri(record.id)
+        self.entity(indicator, (IKG.Indicator,), record)
+        self.add(indicator, DCTERMS.isPartOf, self._ref(record.get("edition")))
+        for field in record.get("action_fields", []):
+            self.graph.add((indicator, IKG.actionField, self.iri(field)))
+        for goal in record.get("goals", []):
+            self.graph.add((indicator, IKG.indicatorFor, self.iri(goal)))
+        self.responsibilities(indicator, record)
+
+    def map_measure(self, record: Record) -> None:
+        measure = self.iri(record.id)
+        self.entity(measure, (IKG.Measure,), record)
+        lead: Ref = record.values["lead"]
+        self.graph.add((measure, IKG.lead, self.iri(lead)))
+        for partner in record.get("partners", []):
+            self.graph.add((measure, IKG.partner, self.iri(partner)))
+        for field in record.values["action_fields"]:
+            self.graph.add((measure, IKG.actionField, self.iri(field)))
+        for goal in record.get("goals", []):
+            self.graph.add((measure, IKG.goal, self.iri(goal)))
+        self.add(measure, DCTERMS.isPartOf, self._ref(record.get("edition")))
+        self.graph.add((measure, IKG.status, de(record.values["status"])))
+        self.period(measure, DCTERMS.temporal, record)
+        self.add(measure, IKG.targetGroup, _german(record.get("target_group")))
+        role = record.get("lead_role") or "Federführung"
+        self.responsibility(measure, record.values["label"], 1, lead, role, record)
+
+    def map_funding(self, record: Record) -> None:
+        funding = self.iri(record.id)
+        funder: Ref = record.values["funder"]
+        label = f"Förderung durch {self.label_of(funder)}"
+        target = record.get("measure") or record.get("recipient")
+        if target is not None:
+            label += f" für {self.label_of(target)}"
+        self.graph.add((funding, RDF.type, IKG.Funding))
+        self.graph.add((funding, IKG.municipality, self.city))
+        self.graph.add((funding, SKOS.prefLabel, de(label)))
+        _add_text(self.graph, funding, DCTERMS.description, record.get("description"))
+        self.cite(funding, record)
+        self.graph.add((funding, IKG.funder, self.iri(funder)))
+        self.add(funding, IKG.fundedOrganisation, self._ref(record.get("recipient")))
+        self.add(funding, IKG.fundedActivity, self._ref(record.get("measure")))
+        self.add(funding, IKG.programme, _german(record.get("programme")))
+        self.period(funding, DCTERMS.temporal, record)
+
+    def map_paper(self, record: Record) -> None:
+        paper = self.iri(record.id)
+        reference = record.values["reference"]
+        paper_type = record.values["type"]
+        self.entity(paper, (IKG.Paper,), record)
+        self.graph.add((paper, DCTERMS.identifier, Literal(reference)))
+        self.graph.add((paper, DCTERMS.title, de(record.values["title"])))
+        self.graph.add((paper, SKOS.altLabel, de(f"{paper_type} {reference}")))
+        self.graph.add((paper, IKG.paperType, de(paper_type)))
+        self.when(paper, record)
+        self.add(paper, IKG.concerns, self._ref(record.get("concerns")))
+        for number, director in enumerate(record.get("under_direction_of", []), start=1):
+            self.graph.add((paper, IKG.underDirectionOf, self.iri(director)))
+            self.responsibility(
+                paper, f"{paper_type} {reference}", number, director, "Federführung", record
+            )
+        for order, consultation in enumerate(record.children("consultations"), start=1):
+            self.map_consultation(paper, order, consultation)
+
+    def map_consultation(self, paper: URIRef, order: int, record: Record) -> None:
+        node = sub_iri(paper, "consultation", order)
+        body: Ref = record.values["body"]
+        self.graph.add((node, RDF.type, IKG.Consultation))
+        self.graph.add((node, IKG.municipality, self.city))
+        self.graph.add((node, IKG.paper, paper))
+        self.graph.add((node, IKG.body, self.iri(body)))
+        self.graph.add((node, IKG.order, Literal(order)))
+        self.graph.add((node, IKG.roleLabel, de(record.values["role"])))
+        self.graph.add((node, IKG.authoritative, Literal(record.values["authoritative"])))
+        if record.get("public") is not None:
+            self.graph.add((node, IKG.public, Literal(record.values["public"])))
+        self.when(node, record)
+        date = record.get("date")
+        when = german_date(date) if date else record.get("when", "ohne Datum")
+        label = f"{record.values['role']}: {self.label_of(body)}, {when}"
+        self.graph.add((node, SKOS.prefLabel, de(label)))
+        self.add(node, IKG.result, _german(record.get("result")))
+        self.cite(node, record)
+
+    def map_event(self, record: Record) -> None:
+        event = self.iri(record.id)
+        self.entity(event, (IKG.Event, PROV.Activity), record)
+        self.graph.add((event, IKG.eventType, de(record.values["type"])))
+        self.period(event, DCTERMS.temporal, record)
+        for organiser in record.get("organiser", []):
+            self.graph.add((event, IKG.organiser, self.iri(organiser)))
+        for participant in record.get("participants", []):
+            self.graph.add((event, IKG.participant, self.iri(participant)))
+        self.add(event, DCTERMS.isPartOf, self._ref(record.get("part_of")))
+
+    def _ref(self, ref: Ref | None) -> URIRef | None:
+        return None if ref is None else self.iri(ref)
+
+
+def map_municipality(municipality: Municipality) -> MappedMunicipality:
+    """One municipality's records as RDF, for its own named graph."""
+    return _MunicipalityMapper(municipality).map()
+
+
+def _labels(graph: Graph, subject: URIRef, record: Record) -> None:
+    label = record.values.get("label") or record.values.get("title")
+    if label:
+        graph.add((subject, SKOS.prefLabel, de(label)))
+    for alt in record.values.get("alt_labels", []):
+        graph.add((subject, SKOS.altLabel, de(alt)))
+
+
+def _add_text(graph: Graph, subject: URIRef, predicate: URIRef, text: str | None) -> None:
+    if text:
+        graph.add((subject, predicate, de(text)))
+
+
+def _literal(value: str | None) -> Literal | None:
+    return None if value is None else Literal(value)
+
+
+def _german(value: str | None) -> Literal | None:
+    return None if value is None else de(value)
+
+
+def _key(text: str) -> str:
+    """A stable IRI-safe key for free text such as a role name ("Federführung" → "federfuehrung")."""
+    text = text.lower()
+    for umlaut, replacement in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, replacement)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "rolle"
+
+

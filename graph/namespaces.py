@@ -1,0 +1,209 @@
+"""The only place where IRIs and prefixes are written.
+
+Entity IRIs are derived from the municipality slug and the id in the source data, so a rebuild
+gives the same IRIs and links from outside keep working.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+from rdflib.namespace import (
+    DCTERMS,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    XSD,
+    DefinedNamespace,
+    Namespace,
+)
+
+BASE = "https://w3id.org/ikg/"
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+M8G = Namespace("http://data.europa.eu/m8g/")
+OPARL = Namespace("https://schema.oparl.org/1.1/")
+
+
+class IKG(DefinedNamespace):
+    """Our own terms: only where no standard term fits (see ontology/ikg.ttl).
+
+    Closed: a typo such as ``IKG.lede`` raises instead of minting a new IRI.
+    """
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    Municipality: URIRef
+    PoliticalBody: URIRef
+    IntegrationConcept: URIRef
+    ConceptEdition: URIRef
+    ActionField: URIRef
+    ReferenceActionField: URIRef
+    Goal: URIRef
+    Indicator: URIRef
+    Measure: URIRef
+    Responsibility: URIRef
+    Funding: URIRef
+    Paper: URIRef
+    Consultation: URIRef
+    Event: URIRef
+    SourceDocument: URIRef
+    # organisations
+    municipality: URIRef
+    officialKey: URIRef
+    state: URIRef
+    fictional: URIRef
+    collective: URIRef
+    countText: URIRef
+    # memberships, responsibilities
+    roleLabel: URIRef
+    agent: URIRef
+    responsibleFor: URIRef
+    # concepts and fields
+    status: URIRef
+    adoptedBy: URIRef
+    newInEdition: URIRef
+    crossCutting: URIRef
+    referenceGroup: URIRef
+    formKind: URIRef
+    actionField: URIRef
+    level: URIRef
+    indicatorFor: URIRef
+    # measures, funding
+    lead: URIRef
+    partner: URIRef
+    goal: URIRef
+    targetGroup: URIRef
+    funder: URIRef
+    fundedOrganisation: URIRef
+    fundedActivity: URIRef
+    programme: URIRef
+    # papers and consultations
+    paperType: URIRef
+    underDirectionOf: URIRef
+    concerns: URIRef
+    paper: URIRef
+    body: URIRef
+    authoritative: URIRef
+    public: URIRef
+    order: URIRef
+    result: URIRef
+    # events
+    eventType: URIRef
+    organiser: URIRef
+    participant: URIRef
+    # time and provenance
+    dateText: URIRef
+    passage: URIRef
+    fileName: URIRef
+    documentType: URIRef
+
+
+ID = Namespace(BASE + "id/")
+REF = Namespace(BASE + "ref/")
+GRAPH = Namespace(BASE + "graph/")
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+REFERENCE_GRAPH = GRAPH["reference"]
+INFERRED_GRAPH = GRAPH["inferred"]
+
+ACTION_FIELD_SCHEME = REF["action-field"]
+ACTOR_TYPE_SCHEME = REF["actor-type"]
+ORGANISATION_FORM_SCHEME = REF["organisation-form"]
+
+PREFIXES: dict[str, str] = {
+    "ikg": str(IKG._NS),
+    "org": str(ORG),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "time": str(TIME),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "m8g": str(M8G),
+    "id": str(ID),
+    "ref": str(REF),
+    "graph": str(GRAPH),
+}
+
+
+def municipality_graph(slug: str) -> URIRef:
+    """The named graph that holds one municipality's stated facts."""
+    return GRAPH[slug]
+
+
+def municipality_iri(slug: str) -> URIRef:
+    """The municipality as an organisation."""
+    return ID[slug]
+
+
+def entity_iri(slug: str, local_id: str) -> URIRef:
+    """Any entity of a municipality's source data, by its id there."""
+    return ID[f"{slug}/{local_id}"]
+
+
+def action_field_reference_iri(field_id: str) -> URIRef:
+    return REF[f"action-field/{field_id}"]
+
+
+def actor_type_iri(type_id: str) -> URIRef:
+    return REF[f"actor-type/{type_id}"]
+
+
+def organisation_form_iri(form_id: str) -> URIRef:
+    return REF[f"organisation-form/{form_id}"]
+
+
+def role_iri(slug: str, role_key: str) -> URIRef:
+    """A role (org:Role) as a municipality's data names it, e.g. "Federführung"."""
+    return ID[f"{slug}/role/{role_key}"]
+
+
+def sub_iri(parent: URIRef, *parts: str | int) -> URIRef:
+    """A node that only exists as part of another (a membership, a citation, a period)."""
+    return URIRef(str(parent) + "/" + "/".join(str(part) for part in parts))
+
+
+def slug_of_graph(graph: URIRef) -> str | None:
+    """The municipality slug of a municipality graph, or None for the other graphs."""
+    text = str(graph)
+    if not text.startswith(str(GRAPH)):
+        return None
+    name = text[len(str(GRAPH)) :]
+    return None if name in {"ontology", "reference", "inferred"} else name
+
+
+__all__ = [
+    "ACTION_FIELD_SCHEME",
+    "ACTOR_TYPE_SCHEME",
+    "BASE",
+    "DCTERMS",
+    "GRAPH",
+    "ID",
+    "IKG",
+    "INFERRED_GRAPH",
+    "M8G",
+    "ONTOLOGY_GRAPH",
+    "OPARL",
+    "ORG",
+    "ORGANISATION_FORM_SCHEME",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "REF",
+    "REFERENCE_GRAPH",
+    "SH",
+    "SKOS",
+    "TIME",
+    "XSD",
+]

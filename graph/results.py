@@ -1,0 +1,134 @@
+"""Query results as a terminal table, CSV, or SPARQL 1.1 Query Results JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from graph.namespaces import ID, REF
+from graph.store import QueryResult
+
+FORMATS = ("table", "csv", "json")
+
+
+def triples_as_turtle(ntriples: bytes) -> str:
+    import pyoxigraph as ox
+
+    from graph.namespaces import PREFIXES
+
+    triples = [quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+    return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode()
+
+
+def term_json(term: Node) -> dict[str, str]:
+    """One RDF term as in the SPARQL 1.1 Query Results JSON format."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        shaped: dict[str, str] = {"type": "literal", "value": str(term)}
+        if term.language:
+            shaped["xml:lang"] = term.language
+        elif term.datatype:
+            shaped["datatype"] = str(term.datatype)
+        return shaped
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def to_json(result: QueryResult) -> dict[str, Any]:
+    if result.boolean is not None:
+        return {"head": {}, "boolean": result.boolean}
+    bindings = [
+        {name: term_json(value) for name, value in zip(result.variables, row, strict=True) if value is not None}
+        for row in result.rows
+    ]
+    document: dict[str, Any] = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    if result.truncated:
+        # Not part of the standard; clients ignore unknown keys, people see why rows are missing.
+        document["head"]["link"] = []
+        document["truncated"] = True
+    return document
+
+
+def plain(term: Node | None) -> str:
+    """A term as a person reads it: literals as text, our IRIs as their short id."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for base in (str(ID), str(REF)):
+            if text.startswith(base):
+                return text[len(base) :]
+        return text
+    if isinstance(term, Literal) and term.datatype and str(term.datatype).endswith("#boolean"):
+        return "ja" if term.toPython() is True else "nein"
+    if isinstance(term, Literal) and term.datatype and str(term.datatype).endswith("#date"):
+        value = term.toPython()
+        return value.strftime("%d.%m.%Y") if hasattr(value, "strftime") else str(term)
+    return str(term)
+
+
+def to_csv(result: QueryResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if result.boolean is not None:
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return buffer.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if value is None else str(value) for value in row])
+    return buffer.getvalue()
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def to_table(result: QueryResult, columns: dict[str, str] | None = None, max_width: int = 60) -> str:
+    """Aligned columns with German headings; long cells are cut with '…'."""
+    if result.boolean is not None:
+        return "ja" if result.boolean else "nein"
+    columns = columns or {}
+    shown = [v for v in result.variables if columns.get(v, "") != "-"]
+    headings = [columns.get(v, v) for v in shown]
+    positions = [result.variables.index(v) for v in shown]
+    cells = []
+    for row in result.rows:
+        line = []
+        for position in positions:
+            text = " ".join(plain(row[position]).split())
+            line.append(text if len(text) <= max_width else text[: max_width - 1] + "…")
+        cells.append(line)
+    widths = [
+        max([_display_width(h)] + [_display_width(line[i]) for line in cells])
+        for i, h in enumerate(headings)
+    ]
+
+    def render(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - _display_width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    lines = [render(headings), "  ".join("─" * w for w in widths)]
+    lines.extend(render(line) for line in cells)
+    count = len(result.rows)
+    footer = f"({count} Zeile{'n' if count != 1 else ''}"
+    footer += ", gekürzt auf die Höchstzahl an Zeilen)" if result.truncated else ")"
+    lines.append(footer)
+    return "\n".join(lines)
+
+
+def render(result: QueryResult, output_format: str, columns: dict[str, str] | None = None) -> str:
+    if result.triples is not None:
+        return triples_as_turtle(result.triples)
+    if output_format == "json":
+        return json.dumps(to_json(result), ensure_ascii=False, indent=2)
+    if output_format == "csv":
+        return to_csv(result)
+    return to_table(result, columns)

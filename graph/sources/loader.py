@@ -1,0 +1,106 @@
+"""YAML with positions: every mapping and list remembers the line of each key and item.
+
+Error messages must name the line of the offending value, which plain ``yaml.safe_load``
+forgets. Duplicate keys, which PyYAML silently lets the last one win, are reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graph.errors import Problem
+
+
+class LocatedDict(dict):
+    """A mapping from YAML that knows where it and each of its keys stand (1-based lines)."""
+
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LocatedList(list):
+    """A sequence from YAML that knows the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, first_line: int, line: int) -> None:
+        self.key, self.first_line, self.line = key, first_line, line
+        super().__init__(f"key '{key}' appears twice (lines {first_line} and {line})")
+
+
+class _PositionLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _PositionLoader, node: yaml.MappingNode) -> LocatedDict:
+    loader.flatten_mapping(node)
+    result = LocatedDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        key_line = key_node.start_mark.line + 1
+        if key in result.key_lines:
+            raise DuplicateKey(str(key), result.key_lines[key], key_line)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_line
+    return result
+
+
+def _construct_sequence(loader: _PositionLoader, node: yaml.SequenceNode) -> LocatedList:
+    result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_PositionLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_PositionLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence
+)
+
+
+def load_yaml(path: Path, display_name: str) -> tuple[Any, Problem | None]:
+    """Parse one file; on failure return a problem that names file, line and column."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, Problem(
+            f"is not UTF-8 text (byte {error.start})",
+            file=display_name,
+            hint="save the file as UTF-8",
+        )
+    try:
+        return yaml.load(text, Loader=_PositionLoader), None  # noqa: S506 - SafeLoader subclass
+    except DuplicateKey as error:
+        return None, Problem(
+            f"key '{error.key}' appears twice in one record (first on line {error.first_line})",
+            file=display_name,
+            line=error.line,
+            hint="remove or rename one of them",
+        )
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        column = f", column {mark.column + 1}" if mark else ""
+        reason = error.problem or str(error)
+        return None, Problem(
+            f"YAML syntax error{column}: {reason}",
+            file=display_name,
+            line=line,
+            hint="check indentation, colons and quotes around this line",
+        )
+    except yaml.YAMLError as error:
+        return None, Problem(f"cannot be read as YAML: {error}", file=display_name)

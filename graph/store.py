@@ -1,0 +1,198 @@
+"""The embedded store on disk (pyoxigraph), behind the interface every reader uses.
+
+Layout: the store path is a symbolic link to the latest *complete* build in
+``<path>.builds/<build-id>/``. A build writes a new folder and only then swaps the link
+(``os.replace`` of a link is atomic), so on any error the previous store stays untouched and a
+reader never sees half a graph. A few older builds are kept because a running viewer may still
+have one open; they are removed on later builds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from graph.errors import QueryError, StoreError
+
+
+@dataclass
+class QueryResult:
+    """A SELECT (``variables`` and ``rows``) or ASK (``boolean``) result in rdflib terms."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    #: True when the row cap cut the result
+    truncated: bool = False
+    #: CONSTRUCT/DESCRIBE results, as N-Triples
+    triples: bytes | None = None
+
+    def dicts(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot bind {term!r}")
+
+
+def from_oxigraph(term: object) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def ntriples_in_graph(ntriples: str, graph: URIRef) -> str:
+    """N-Triples text → N-Quads text with every triple placed in ``graph``."""
+    suffix = f" <{graph}> .\n"
+    return "".join(
+        line[: line.rstrip().rfind(".")].rstrip() + suffix
+        for line in ntriples.splitlines()
+        if line.strip()
+    )
+
+
+class EmbeddedStore:
+    """A built store opened for reading. The web process and queries only ever use this."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if not path.exists():
+            raise StoreError(
+                f"no store at {path}: run 'ikg build' first (or pass --store / set IKG_STORE)"
+            )
+        try:
+            self._store = ox.Store.read_only(str(path.resolve()))
+        except OSError as error:
+            raise StoreError(f"cannot open the store at {path}: {error}") from error
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        row_cap: int | None = None,
+    ) -> QueryResult:
+        """Run a read-only query; values in ``bindings`` are substituted as RDF terms.
+
+        SELECT gives ``rows``, ASK ``boolean``, CONSTRUCT/DESCRIBE ``triples``. The store is
+        open read-only and this method cannot run updates (they do not parse as a query).
+        """
+        substitutions = {ox.Variable(name): to_oxigraph(value) for name, value in (bindings or {}).items()}
+        try:
+            answer = self._store.query(
+                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
+            )
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from error
+        except (OSError, ValueError, RuntimeError) as error:
+            raise QueryError(f"the query failed: {error}") from error
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [variable.value for variable in answer.variables]
+            rows: list[tuple[Node | None, ...]] = []
+            truncated = False
+            for solution in answer:
+                if row_cap is not None and len(rows) >= row_cap:
+                    truncated = True
+                    break
+                rows.append(tuple(from_oxigraph(solution[v]) for v in variables))
+            return QueryResult(variables=variables, rows=rows, truncated=truncated)
+        triples = list(answer)
+        truncated = row_cap is not None and len(triples) > row_cap
+        if truncated:
+            triples = triples[:row_cap]
+        serialized = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        return QueryResult(triples=serialized, truncated=truncated)
+
+    def named_graphs(self) -> list[URIRef]:
+        return sorted(URIRef(graph.value) for graph in self._store.named_graphs())
+
+    def dump(self, rdf_format: ox.RdfFormat, graph: URIRef | None = None) -> bytes:
+        """Serialise the whole dataset (quad formats) or one named graph."""
+        if graph is None:
+            return self._store.dump(format=rdf_format) or b""
+        if not self._store.contains_named_graph(ox.NamedNode(str(graph))):
+            raise StoreError(f"the store has no graph {graph}")
+        return self._store.dump(format=rdf_format, from_graph=ox.NamedNode(str(graph))) or b""
+
+    def quad_count(self) -> int:
+        return len(self._store)
+
+
+@contextlib.contextmanager
+def build_lock(path: Path) -> Iterator[None]:
+    """Only one build writes next to a store at a time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.parent / f".{path.name}.lock"
+    with open(lock_path, "w") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise StoreError(f"another build is writing {path}; wait for it to finish") from error
+        yield
+
+
+def write_store(path: Path, nquads: bytes, *, builds_kept: int = 2) -> Path:
+    """Write a new build from N-Quads and swap it in atomically; return the build folder."""
+    if path.exists() and not path.is_symlink():
+        raise StoreError(
+            f"{path} exists but is not a store written by 'ikg build'; "
+            "move it away or choose another --store"
+        )
+    builds = path.parent / f"{path.name}.builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    build_dir = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        store = ox.Store(str(build_dir))
+        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        store.optimize()
+        del store
+    except Exception:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    link = path.parent / f".{path.name}.link-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    link.symlink_to(build_dir.relative_to(path.parent))
+    os.replace(link, path)
+    _remove_old_builds(builds, keep={build_dir.name}, builds_kept=builds_kept)
+    return build_dir
+
+
+def _remove_old_builds(builds: Path, *, keep: set[str], builds_kept: int) -> None:
+    older = sorted((b for b in builds.iterdir() if b.name not in keep), key=lambda b: b.name)
+    for old in older[: max(0, len(older) - builds_kept)]:
+        shutil.rmtree(old, ignore_errors=True)
