@@ -18,6 +18,8 @@ class Problem:
     line: int | None = None
     record_id: str | None = None
     hint: str | None = None
+    #: 2 where the file could not be loaded at all (syntax, encoding), else 1
+    exit_code_hint: int = 1
 
     def __str__(self) -> str:
         where = self.file or "<data>"

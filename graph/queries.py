@@ -22,7 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import NotFoundError, QueryError
-from graph.namespaces import PREFIXES, actor_type_iri, municipality_iri
+from graph.namespaces import PREFIXES, municipality_iri
 from graph.store import EmbeddedStore, QueryResult
 
 HEADER_PREFIX = "#+"
@@ -156,74 +156,107 @@ def run_named_query(
     return store.query(query.text, bindings, row_cap=row_cap)
 
 
+#: What an optional parameter without a value (and without a default) is bound to. Queries
+#: test ``sameTerm(?var, "")`` for "no restriction": every parameter variable is always
+#: bound, so no query depends on how the engine treats BOUND() of a substituted variable.
+NOT_GIVEN = Literal("")
+
+
 def bind_parameters(
     store: EmbeddedStore, query: NamedQuery, values: dict[str, str]
 ) -> dict[str, Node]:
-    """Check every value and resolve it to an RDF term; raise QueryError naming the parameter."""
-    accepted = ", ".join(p.name for p in query.parameters) or "(keine)"
+    """Check every value and resolve it to an RDF term; raise QueryError naming the parameter.
+
+    Municipality parameters are resolved first: an entity parameter of the same query is then
+    looked up among that municipality's entities (and the shared reference terms) only.
+    """
     for name in values:
         if query.parameter(name) is None:
             close = difflib.get_close_matches(name, [p.name for p in query.parameters], n=1)
             hint = f" Meinten Sie '{close[0]}'?" if close else ""
-            raise QueryError(
-                f"Unbekannter Parameter '{_shown(name)}' für '{query.name}'.{hint} "
-                f"Erlaubt: {accepted}",
-                parameter=name,
-            )
+            raise _error(query, name, f"Unbekannter Parameter '{_shown(name)}'.{hint}")
     bindings: dict[str, Node] = {}
-    for parameter in query.parameters:
+    scope: URIRef | None = None
+    ordered = sorted(query.parameters, key=lambda p: p.type != "municipality")
+    for parameter in ordered:
         raw = values.get(parameter.name)
         if raw is None or raw == "":
             raw = parameter.default
         if raw is None:
             if parameter.required:
-                raise QueryError(
+                raise _error(
+                    query,
+                    parameter.name,
                     f"Parameter '{parameter.name}' fehlt ({PARAMETER_TYPES[parameter.type]}). "
                     f"Beispiel: --param {parameter.name}={parameter.example or '…'}",
-                    parameter=parameter.name,
                 )
+            bindings[parameter.variable] = NOT_GIVEN
             continue
-        value = _clean_value(parameter, raw)
-        bindings[parameter.variable] = _resolve(store, parameter, value)
+        value = _clean_value(query, parameter, raw)
+        term = _resolve(store, query, parameter, value, scope)
+        if parameter.type == "municipality" and isinstance(term, URIRef):
+            scope = term
+        bindings[parameter.variable] = term
     return bindings
 
 
-def _clean_value(parameter: Parameter, raw: str) -> str:
+def accepted_parameters(query: NamedQuery) -> str:
+    """'municipality (municipality, erforderlich), field (action-field, optional)'."""
+    if not query.parameters:
+        return "(keine)"
+    return ", ".join(
+        f"{p.name} ({p.type}, {'erforderlich' if p.required else 'optional'})"
+        for p in query.parameters
+    )
+
+
+def _error(query: NamedQuery, parameter: str, message: str) -> QueryError:
+    """Every parameter error names the parameter and lists what the query accepts."""
+    text = f"{message} Parameter von '{query.name}': {accepted_parameters(query)}."
+    return QueryError(text, parameter=parameter)
+
+
+def _clean_value(query: NamedQuery, parameter: Parameter, raw: str) -> str:
     try:
         raw.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise QueryError(
-            f"Parameter '{parameter.name}' ist kein gültiger UTF-8-Text", parameter=parameter.name
+        raise _error(
+            query, parameter.name, f"Parameter '{parameter.name}' ist kein gültiger UTF-8-Text."
         ) from error
     value = raw.strip()
     if len(value) > MAX_VALUE_LENGTH:
-        raise QueryError(
+        raise _error(
+            query,
+            parameter.name,
             f"Parameter '{parameter.name}' ist zu lang ({len(value)} Zeichen, höchstens "
-            f"{MAX_VALUE_LENGTH})",
-            parameter=parameter.name,
+            f"{MAX_VALUE_LENGTH}).",
         )
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise QueryError(
-            f"Parameter '{parameter.name}' enthält Steuerzeichen", parameter=parameter.name
+    if any(unicodedata.category(char) in {"Cc", "Cs"} for char in value):
+        raise _error(
+            query, parameter.name, f"Parameter '{parameter.name}' enthält Steuerzeichen."
         )
     return value
 
 
-def _resolve(store: EmbeddedStore, parameter: Parameter, value: str) -> Node:
+def _resolve(
+    store: EmbeddedStore,
+    query: NamedQuery,
+    parameter: Parameter,
+    value: str,
+    scope: URIRef | None,
+) -> Node:
     kind = parameter.type
     if kind == "municipality":
-        return _municipality(store, parameter, value)
+        return _municipality(store, query, parameter, value)
     if kind == "municipalities":
         slugs = [part.strip() for part in value.split(",") if part.strip()]
         for slug in slugs:
-            _municipality(store, parameter, slug)
+            _municipality(store, query, parameter, slug)
         # Bound as one literal ",a,b," that the query tests with CONTAINS; empty means all.
         return Literal("," + ",".join(slugs) + "," if slugs else "")
     if kind == "string":
         return Literal(value)
-    if kind == "actor-type":
-        return _lookup(store, parameter, value, ENTITY_CANDIDATES["actor-type"])
-    return _lookup(store, parameter, value, ENTITY_CANDIDATES[kind])
+    return _lookup(store, query, parameter, value, scope)
 
 
 def known_municipalities(store: EmbeddedStore) -> dict[str, str]:
@@ -236,56 +269,76 @@ def known_municipalities(store: EmbeddedStore) -> dict[str, str]:
     return {str(row[0]).rsplit("/", 1)[-1]: str(row[1]) for row in result.rows}
 
 
-def _municipality(store: EmbeddedStore, parameter: Parameter, value: str) -> URIRef:
+def _municipality(
+    store: EmbeddedStore, query: NamedQuery, parameter: Parameter, value: str
+) -> URIRef:
     known = known_municipalities(store)
     if SLUG.match(value) and value in known:
         return municipality_iri(value)
-    lowered = value.casefold()
-    by_label = [slug for slug, label in known.items() if lowered in label.casefold()]
+    wanted = _words(value)
+    by_label = sorted(
+        slug
+        for slug, label in known.items()
+        if wanted and all(w in _words(label) + [slug] for w in wanted)
+    )
     hint = f" Meinten Sie '{by_label[0]}'?" if len(by_label) == 1 else ""
-    raise QueryError(
+    raise _error(
+        query,
+        parameter.name,
         f"Parameter '{parameter.name}': keine Kommune '{_shown(value)}'.{hint} "
-        f"Bekannt: {', '.join(sorted(known))}",
-        parameter=parameter.name,
+        f"Bekannt: {', '.join(sorted(known))}.",
     )
 
 
-# Candidates per entity parameter: a SELECT giving ?entity ?label ?id, labels including
-# alternative labels and (for papers) the paper number.
+# Candidates per entity parameter: ?entity, one ?label per name it goes by (labels,
+# alternative labels and, for papers, the paper number) and its ?municipality if it has one
+# (reference terms have none).
+_LABELS = "{ ?entity skos:prefLabel ?label } UNION { ?entity skos:altLabel ?label }"
 ENTITY_CANDIDATES = {
-    "actor": """
-        SELECT ?entity ?label WHERE {
-          ?entity org:classification ?type .
-          ?type skos:inScheme ref:actor-type .
-          { ?entity skos:prefLabel ?label } UNION { ?entity skos:altLabel ?label }
-        }""",
-    "network": """
-        SELECT ?entity ?label WHERE {
-          { ?entity a org:OrganizationalCollaboration } UNION { ?entity a ikg:PoliticalBody }
-          { ?entity skos:prefLabel ?label } UNION { ?entity skos:altLabel ?label }
-        }""",
-    "paper": """
-        SELECT ?entity ?label WHERE {
+    # anything organised: units, bodies, actors, networks, the municipalities themselves
+    "actor": f"""
+        SELECT DISTINCT ?entity ?label ?municipality WHERE {{
+          ?entity org:classification ?classification .
+          {_LABELS}
+          OPTIONAL {{ ?entity ikg:municipality ?municipality }}
+        }}""",
+    "network": f"""
+        SELECT DISTINCT ?entity ?label ?municipality WHERE {{
+          {{ ?entity a org:OrganizationalCollaboration }} UNION {{ ?entity a ikg:PoliticalBody }}
+          {_LABELS}
+          OPTIONAL {{ ?entity ikg:municipality ?municipality }}
+        }}""",
+    "paper": f"""
+        SELECT DISTINCT ?entity ?label ?municipality WHERE {{
           ?entity a ikg:Paper .
-          { ?entity skos:prefLabel ?label } UNION { ?entity skos:altLabel ?label }
-          UNION { ?entity dcterms:identifier ?label }
-        }""",
-    "action-field": """
-        SELECT ?entity ?label WHERE {
-          { ?entity a ikg:ActionField } UNION { ?entity a ikg:ReferenceActionField }
-          { ?entity skos:prefLabel ?label } UNION { ?entity skos:altLabel ?label }
-          UNION { ?entity skos:notation ?label }
-        }""",
-    "actor-type": """
-        SELECT ?entity ?label WHERE {
+          {_LABELS} UNION {{ ?entity dcterms:identifier ?label }}
+          OPTIONAL {{ ?entity ikg:municipality ?municipality }}
+        }}""",
+    "action-field": f"""
+        SELECT DISTINCT ?entity ?label ?municipality WHERE {{
+          {{ ?entity a ikg:ActionField }} UNION {{ ?entity a ikg:ReferenceActionField }}
+          {_LABELS} UNION {{ ?entity skos:notation ?label }}
+          OPTIONAL {{ ?entity ikg:municipality ?municipality }}
+        }}""",
+    "actor-type": f"""
+        SELECT DISTINCT ?entity ?label ?municipality WHERE {{
           ?entity skos:inScheme ref:actor-type .
-          { ?entity skos:prefLabel ?label } UNION { ?entity skos:altLabel ?label }
-          UNION { ?entity skos:notation ?label }
-        }""",
+          {_LABELS} UNION {{ ?entity skos:notation ?label }}
+          OPTIONAL {{ ?entity ikg:municipality ?municipality }}
+        }}""",
+}
+
+_ENTITY_NOUNS = {
+    "actor": "Organisation",
+    "network": "Netzwerk oder Gremium",
+    "paper": "Vorlage",
+    "action-field": "Handlungsfeld",
+    "actor-type": "Akteurstyp",
 }
 
 
 def _words(text: str) -> list[str]:
+    """Case-folded words, punctuation dropped: 'Bereich 2-6/KI' → ['bereich', '2', '6', 'ki']."""
     return re.findall(r"\w+", unicodedata.normalize("NFC", text).casefold())
 
 
@@ -296,62 +349,103 @@ def _local_id(entity: str) -> str:
     return entity.rsplit("/", 1)[-1]
 
 
-def _lookup(store: EmbeddedStore, parameter: Parameter, value: str, candidates: str) -> URIRef:
-    rows = store.query(_prefixed(candidates)).rows
+def _lookup(
+    store: EmbeddedStore,
+    query: NamedQuery,
+    parameter: Parameter,
+    value: str,
+    scope: URIRef | None = None,
+) -> URIRef:
+    """An entity by id, exact name or words of its names; ambiguity and misses are errors.
+
+    1. The id ('oberhausen/ki', or 'ki' where the municipality is known or the id unique) or a
+       name / number equal to the value (case-insensitive). Several → ambiguous.
+    2. Otherwise every word of the value must begin a word of one name of the entity
+       (case and punctuation ignored). One match wins; several are listed; none → the
+       closest names are suggested.
+    """
     labels: dict[str, set[str]] = {}
-    for entity, label in rows:
+    for entity, label, municipality in store.query(_prefixed(ENTITY_CANDIDATES[parameter.type])).rows:
+        if scope is not None and municipality is not None and municipality != scope:
+            continue
         labels.setdefault(str(entity), set()).add(str(label))
-    # 1. an id: 'slug/id', a bare id unique across municipalities, or an exact label/number
-    for entity in labels:
-        if _local_id(entity) == value:
-            return URIRef(entity)
-    by_bare_id = [e for e in labels if _local_id(e).rsplit("/", 1)[-1] == value]
-    exact = [e for e, names in labels.items() if value.casefold() in {n.casefold() for n in names}]
-    for matches in (by_bare_id, exact):
-        if len(matches) == 1:
-            return URIRef(matches[0])
-        if len(matches) > 1:
-            return _ambiguous(parameter, value, matches, labels)
-    # 2. words: every word of the value starts a word of one of the entity's labels
+    folded = value.casefold()
+    first = [
+        entity
+        for entity, names in labels.items()
+        if _local_id(entity) == value
+        or _local_id(entity).rsplit("/", 1)[-1] == value
+        or folded in {name.casefold() for name in names}
+    ]
+    exact_id = [entity for entity in first if _local_id(entity) == value]
+    if len(exact_id) == 1:
+        return URIRef(exact_id[0])
+    if len(first) == 1:
+        return URIRef(first[0])
+    if first:
+        raise _ambiguous(query, parameter, value, first, labels)
     wanted = _words(value)
     if not wanted:
-        raise QueryError(
-            f"Parameter '{parameter.name}': '{_shown(value)}' enthält keine Wörter",
-            parameter=parameter.name,
+        raise _error(
+            query,
+            parameter.name,
+            f"Parameter '{parameter.name}': '{_shown(value)}' enthält keine Wörter.",
         )
     matches = [
         entity
         for entity, names in labels.items()
-        if any(
-            all(any(word.startswith(w) for word in _words(name)) for w in wanted)
-            for name in names
-        )
+        if any(_covers(wanted, _words(name)) for name in names)
     ]
     if len(matches) == 1:
         return URIRef(matches[0])
-    if len(matches) > 1:
-        return _ambiguous(parameter, value, matches, labels)
-    every_label = sorted({name for names in labels.values() for name in names})
-    close = difflib.get_close_matches(value, every_label, n=3, cutoff=0.4)
+    if matches:
+        raise _ambiguous(query, parameter, value, matches, labels)
+    close = _closest(value, wanted, labels)
     hint = f" Ähnlich: {'; '.join(close)}." if close else ""
-    raise QueryError(
-        f"Parameter '{parameter.name}': nichts gefunden für '{_shown(value)}'.{hint}",
-        parameter=parameter.name,
+    noun = _ENTITY_NOUNS.get(parameter.type, "Eintrag")
+    where = f" in {_local_id(str(scope))}" if scope is not None else ""
+    raise _error(
+        query,
+        parameter.name,
+        f"Parameter '{parameter.name}': keine {noun}{where} passt auf '{_shown(value)}'.{hint}",
     )
+
+
+def _covers(wanted: list[str], words: list[str]) -> bool:
+    return all(any(word.startswith(w) for word in words) for w in wanted)
+
+
+def _closest(value: str, wanted: list[str], labels: dict[str, set[str]]) -> list[str]:
+    """Up to three names sharing the most words with the value, else the most similar ones."""
+    names = sorted({name for names in labels.values() for name in names})
+    scored = []
+    for name in names:
+        words = _words(name)
+        shared = sum(1 for w in wanted if any(word.startswith(w) for word in words))
+        if shared:
+            scored.append((-shared, len(name), name))
+    if scored:
+        return [name for _, _, name in sorted(scored)[:3]]
+    return difflib.get_close_matches(value, names, n=3, cutoff=0.4)
 
 
 def _ambiguous(
-    parameter: Parameter, value: str, matches: list[str], labels: dict[str, set[str]]
-) -> URIRef:
+    query: NamedQuery,
+    parameter: Parameter,
+    value: str,
+    matches: list[str],
+    labels: dict[str, set[str]],
+) -> QueryError:
     listed = "; ".join(
-        f"{_local_id(entity)} ({sorted(labels[entity], key=len)[-1]})"
+        f"{_local_id(entity)} ({sorted(labels[entity], key=lambda n: (-len(n), n))[0]})"
         for entity in sorted(matches)[:10]
     )
     more = f" und {len(matches) - 10} weitere" if len(matches) > 10 else ""
-    raise QueryError(
+    return _error(
+        query,
+        parameter.name,
         f"Parameter '{parameter.name}': '{_shown(value)}' passt auf {len(matches)} Einträge: "
         f"{listed}{more}. Bitte genauer angeben oder die Kennung verwenden.",
-        parameter=parameter.name,
     )
 
 
@@ -364,10 +458,6 @@ def _shown(value: str) -> str:
 def _prefixed(query: str) -> str:
     prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
     return prefixes + query
-
-
-def actor_type(type_id: str) -> URIRef:
-    return actor_type_iri(type_id)
 
 
 __all__ = [

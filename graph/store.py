@@ -147,6 +147,11 @@ class EmbeddedStore:
             raise StoreError(f"the store has no graph {graph}")
         return self._store.dump(format=rdf_format, from_graph=ox.NamedNode(str(graph))) or b""
 
+    def graph_size(self, graph: URIRef) -> int:
+        """How many triples one named graph holds."""
+        pattern = self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph)))
+        return sum(1 for _ in pattern)
+
     def quad_count(self) -> int:
         return len(self._store)
 

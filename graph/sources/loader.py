@@ -66,6 +66,16 @@ def _construct_sequence(loader: _PositionLoader, node: yaml.SequenceNode) -> Loc
     return result
 
 
+def _construct_timestamp(loader: _PositionLoader, node: yaml.ScalarNode) -> object:
+    """A date YAML recognises but that does not exist (2023-02-30) stays text, so that the
+    reader can report it with its line instead of PyYAML crashing."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_PositionLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _PositionLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _PositionLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence
@@ -81,6 +91,7 @@ def load_yaml(path: Path, display_name: str) -> tuple[Any, Problem | None]:
             f"is not UTF-8 text (byte {error.start})",
             file=display_name,
             hint="save the file as UTF-8",
+            exit_code_hint=2,
         )
     try:
         return yaml.load(text, Loader=_PositionLoader), None  # noqa: S506 - SafeLoader subclass
@@ -90,6 +101,7 @@ def load_yaml(path: Path, display_name: str) -> tuple[Any, Problem | None]:
             file=display_name,
             line=error.line,
             hint="remove or rename one of them",
+            exit_code_hint=2,
         )
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -101,6 +113,9 @@ def load_yaml(path: Path, display_name: str) -> tuple[Any, Problem | None]:
             file=display_name,
             line=line,
             hint="check indentation, colons and quotes around this line",
+            exit_code_hint=2,
         )
     except yaml.YAMLError as error:
-        return None, Problem(f"cannot be read as YAML: {error}", file=display_name)
+        return None, Problem(
+            f"cannot be read as YAML: {error}", file=display_name, exit_code_hint=2
+        )

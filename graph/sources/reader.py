@@ -75,7 +75,7 @@ def read_sources(data_dir: Path, seeds_dir: Path | None = None) -> SourceData:
     reader = _Reader(data_dir, seeds_dir)
     data = reader.read()
     if reader.problems:
-        load_error = all(problem.message.startswith("YAML") for problem in reader.problems)
+        load_error = any(problem.exit_code_hint == 2 for problem in reader.problems)
         raise SourceError(reader.problems, exit_code=2 if load_error else 1)
     assert data is not None
     return data
@@ -211,6 +211,10 @@ class _Reader:
             if path.name == schema.MUNICIPALITY_FILE or path.suffix not in {".yaml", ".yml"}:
                 continue
             self.read_file(path, records, pending)
+        if any(problem.exit_code_hint == 2 for problem in self.problems[before:]):
+            # A file that cannot be parsed hides its records; checking references now would
+            # only add confusing follow-up errors.
+            return None
         index = self.build_index(slug, meta, records)
         self.check_documents(meta)
         self.resolve(slug, pending, index, reference)
@@ -572,7 +576,12 @@ class _RecordChecker:
                 self.problem(f"'{name}' must be a list of ids, e.g. [ki, rat]", line, record_id)
                 return None
             if field.non_empty and not raw:
-                self.problem(f"'{name}' must name at least one id", line, record_id)
+                self.problem(
+                    f"'{name}' must name at least one id",
+                    line,
+                    record_id,
+                    hint=_REQUIRED_HINTS.get(name, "add an id to the list"),
+                )
                 return None
             ids: list[Any] = []
             for position, item in enumerate(raw):
@@ -593,7 +602,12 @@ class _RecordChecker:
                 return None
             children = self.record_list(raw, field.spec, line, name)
             if field.non_empty and not children:
-                self.problem(f"'{name}' must hold at least one record", line, record_id)
+                self.problem(
+                    f"'{name}' must hold at least one record",
+                    line,
+                    record_id,
+                    hint="see data/README.md for what a record contains",
+                )
             return children
         if kind == "matches":
             return self.matches(raw, line, record_id)

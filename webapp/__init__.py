@@ -1,0 +1,86 @@
+"""The web viewer: Flask app factory, one blueprint per area, read-only store.
+
+``create_app(test_config=None)``: defaults from ``graph.settings.Settings.from_env()``, then
+``test_config`` (keys such as ``STORE_PATH``, ``QUERIES_DIR``, ``TESTING``), then blueprints.
+There is no app object at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from graph.settings import Settings
+
+#: Only the app's own origin: no CDN, no inline script, no framing. Images may be data: URIs
+#: (vis-network's stylesheet embeds its icons that way).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    settings = Settings.from_env()
+    app.config.from_mapping(
+        STORE_PATH=settings.store_path,
+        QUERIES_DIR=settings.queries_dir,
+        ROW_CAP=settings.row_cap,
+        QUERY_TIMEOUT=settings.query_timeout,
+        #: more nodes than this: the layout is computed on the server and physics is off
+        LAYOUT_ON_SERVER_ABOVE=500,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config["STORE_PATH"] = Path(app.config["STORE_PATH"])
+    app.config["QUERIES_DIR"] = Path(app.config["QUERIES_DIR"])
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+
+    from webapp import (
+        comparison,
+        coverage,
+        errors,
+        network,
+        papers,
+        profiles,
+        queries,
+        responsibilities,
+        start,
+    )
+    from webapp.links import register_template_helpers
+
+    errors.register(app)
+    register_template_helpers(app)
+    for blueprint in (
+        start.blueprint,
+        network.blueprint,
+        coverage.blueprint,
+        responsibilities.blueprint,
+        comparison.blueprint,
+        papers.blueprint,
+        queries.blueprint,
+        profiles.blueprint,  # last: its catch-all /kommune/<slug>/<path:id> must not shadow
+    ):
+        app.register_blueprint(blueprint)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

@@ -1,0 +1,60 @@
+"""Every page has a JSON twin: the same URL with ``.json``, the same data.
+
+A view decorated with ``@page(blueprint, rule)`` receives ``fmt`` ("html" or "json") and
+returns ``render(fmt, template, data, **context)``: ``data`` is what the JSON twin serves, the
+template gets ``data`` plus the extra context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from graph.results import plain
+
+
+def page(blueprint: Blueprint, rule: str, **options: Any) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        blueprint.add_url_rule(rule, view_func=view, defaults={"fmt": "html"}, **options)
+        blueprint.add_url_rule(
+            rule + ".json", view_func=view, defaults={"fmt": "json"}, **options
+        )
+        return view
+
+    return decorator
+
+
+def twin_url() -> str:
+    """The JSON twin of the current page, with the same query parameters."""
+    path = request.path
+    target = path if path.endswith(".json") else path.rstrip("/") + ".json"
+    query = request.query_string.decode("utf-8")
+    return target + (f"?{query}" if query else "")
+
+
+def render(fmt: str, template: str, data: dict[str, Any], **context: Any):
+    if fmt == "json":
+        return jsonable(data)
+    return render_template(template, data=data, json_url=twin_url(), **context)
+
+
+def jsonable(value: Any) -> Any:
+    """RDF terms as plain JSON: IRIs as strings, literals as their readable text."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if isinstance(value, URIRef):
+        return str(value)
+    if isinstance(value, Literal):
+        python = value.toPython()
+        if isinstance(python, bool | int | float):
+            return python
+        return plain(value)
+    if isinstance(value, Node):
+        return str(value)
+    return value
