@@ -31,6 +31,7 @@ from graph.validate import validate_graph
 
 Progress = Callable[[str], None]
 
+
 @dataclass
 class PreparedGraphs:
     """Every named graph of a build, validated and ready to store."""

@@ -258,7 +258,9 @@ def export(
 
     settings = _settings()
     try:
-        data = run_export(EmbeddedStore(store_path or settings.store_path), export_format, municipality)
+        data = run_export(
+            EmbeddedStore(store_path or settings.store_path), export_format, municipality
+        )
     except IkgError as error:
         _fail(error)
         return

@@ -8,11 +8,12 @@ get IRIs below the entity's own, so rebuilds give the same IRIs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -71,9 +72,19 @@ def german_date(value: dt.date) -> str:
 def map_reference(reference: ReferenceSchemes) -> Graph:
     graph = Graph()
     schemes = (
-        (ACTION_FIELD_SCHEME, "reference-field", reference.action_fields, action_field_reference_iri),
+        (
+            ACTION_FIELD_SCHEME,
+            "reference-field",
+            reference.action_fields,
+            action_field_reference_iri,
+        ),
         (ACTOR_TYPE_SCHEME, "actor-type", reference.actor_types, actor_type_iri),
-        (ORGANISATION_FORM_SCHEME, "organisation-form", reference.organisation_forms, organisation_form_iri),
+        (
+            ORGANISATION_FORM_SCHEME,
+            "organisation-form",
+            reference.organisation_forms,
+            organisation_form_iri,
+        ),
     )
     for scheme_iri, kind, records, iri_of in schemes:
         graph.add((scheme_iri, RDF.type, SKOS.ConceptScheme))
@@ -115,7 +126,7 @@ class MappedMunicipality:
     slug: str
     graph: Graph
     #: node → the record it was mapped from, so validation can name file and line
-    locations: dict[URIRef, Location] = field(default_factory=dict)
+    locations: dict[URIRef, Location] = dataclasses.field(default_factory=dict)
 
 
 class _MunicipalityMapper:
@@ -178,7 +189,10 @@ class _MunicipalityMapper:
             interval = sub_iri(subject, "period")
             self.graph.add((subject, predicate, interval))
             self.graph.add((interval, RDF.type, TIME.Interval))
-            for edge, value, name in ((TIME.hasBeginning, start, "start"), (TIME.hasEnd, end, "end")):
+            for edge, value, name in (
+                (TIME.hasBeginning, start, "start"),
+                (TIME.hasEnd, end, "end"),
+            ):
                 if value is not None:
                     instant = sub_iri(interval, name)
                     self.graph.add((interval, edge, instant))
@@ -304,7 +318,11 @@ class _MunicipalityMapper:
         for member in record.children("members"):
             member_ref: Ref = member.values["member"]
             seen[member_ref.id] = seen.get(member_ref.id, 0) + 1
-            suffix = member_ref.id if seen[member_ref.id] == 1 else f"{member_ref.id}-{seen[member_ref.id]}"
+            suffix = (
+                member_ref.id
+                if seen[member_ref.id] == 1
+                else f"{member_ref.id}-{seen[member_ref.id]}"
+            )
             membership = sub_iri(network, "member", suffix)
             self.graph.add((membership, RDF.type, ORG.Membership))
             self.graph.add((membership, IKG.municipality, self.city))
@@ -492,11 +510,9 @@ def _german(value: str | None) -> Literal | None:
 
 
 def _key(text: str) -> str:
-    """A stable IRI-safe key for free text such as a role name ("Federführung" → "federfuehrung")."""
+    """An IRI-safe key for free text such as a role ("Federführung" → "federfuehrung")."""
     text = text.lower()
     for umlaut, replacement in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.replace(umlaut, replacement)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "rolle"
-
-

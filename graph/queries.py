@@ -232,9 +232,7 @@ def _clean_value(query: NamedQuery, parameter: Parameter, raw: str) -> str:
             f"{MAX_VALUE_LENGTH}).",
         )
     if any(unicodedata.category(char) in {"Cc", "Cs"} for char in value):
-        raise _error(
-            query, parameter.name, f"Parameter '{parameter.name}' enthält Steuerzeichen."
-        )
+        raise _error(query, parameter.name, f"Parameter '{parameter.name}' enthält Steuerzeichen.")
     return value
 
 
@@ -365,7 +363,8 @@ def _lookup(
        closest names are suggested.
     """
     labels: dict[str, set[str]] = {}
-    for entity, label, municipality in store.query(_prefixed(ENTITY_CANDIDATES[parameter.type])).rows:
+    rows = store.query(_prefixed(ENTITY_CANDIDATES[parameter.type])).rows
+    for entity, label, municipality in rows:
         if scope is not None and municipality is not None and municipality != scope:
             continue
         labels.setdefault(str(entity), set()).add(str(label))
@@ -460,18 +459,6 @@ def _prefixed(query: str) -> str:
     return prefixes + query
 
 
-__all__ = [
-    "PARAMETER_TYPES",
-    "NamedQuery",
-    "Parameter",
-    "bind_parameters",
-    "get_query",
-    "load_queries",
-    "parse_query_file",
-    "run_named_query",
-]
-
-
 def describe(queries: dict[str, NamedQuery]) -> list[dict[str, Any]]:
     """The list of queries as plain data, for `ikg query --list --format json` and the web."""
     return [
@@ -493,3 +480,19 @@ def describe(queries: dict[str, NamedQuery]) -> list[dict[str, Any]]:
         }
         for q in queries.values()
     ]
+
+
+__all__ = [
+    "NOT_GIVEN",
+    "PARAMETER_TYPES",
+    "NamedQuery",
+    "Parameter",
+    "accepted_parameters",
+    "bind_parameters",
+    "describe",
+    "get_query",
+    "known_municipalities",
+    "load_queries",
+    "parse_query_file",
+    "run_named_query",
+]

@@ -46,10 +46,17 @@ def to_json(result: QueryResult) -> dict[str, Any]:
     if result.boolean is not None:
         return {"head": {}, "boolean": result.boolean}
     bindings = [
-        {name: term_json(value) for name, value in zip(result.variables, row, strict=True) if value is not None}
+        {
+            name: term_json(value)
+            for name, value in zip(result.variables, row, strict=True)
+            if value is not None
+        }
         for row in result.rows
     ]
-    document: dict[str, Any] = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    document: dict[str, Any] = {
+        "head": {"vars": result.variables},
+        "results": {"bindings": bindings},
+    }
     if result.truncated:
         # Not part of the standard; clients ignore unknown keys, people see why rows are missing.
         document["head"]["link"] = []
@@ -92,7 +99,9 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def to_table(result: QueryResult, columns: dict[str, str] | None = None, max_width: int = 60) -> str:
+def to_table(
+    result: QueryResult, columns: dict[str, str] | None = None, max_width: int = 60
+) -> str:
     """Aligned columns with German headings; long cells are cut with '…'."""
     if result.boolean is not None:
         return "ja" if result.boolean else "nein"
@@ -113,7 +122,9 @@ def to_table(result: QueryResult, columns: dict[str, str] | None = None, max_wid
     ]
 
     def render(values: list[str]) -> str:
-        return "  ".join(v + " " * (w - _display_width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+        return "  ".join(
+            v + " " * (w - _display_width(v)) for v, w in zip(values, widths, strict=True)
+        ).rstrip()
 
     lines = [render(headings), "  ".join("─" * w for w in widths)]
     lines.extend(render(line) for line in cells)

@@ -108,7 +108,9 @@ class EmbeddedStore:
         SELECT gives ``rows``, ASK ``boolean``, CONSTRUCT/DESCRIBE ``triples``. The store is
         open read-only and this method cannot run updates (they do not parse as a query).
         """
-        substitutions = {ox.Variable(name): to_oxigraph(value) for name, value in (bindings or {}).items()}
+        substitutions = {
+            ox.Variable(name): to_oxigraph(value) for name, value in (bindings or {}).items()
+        }
         try:
             answer = self._store.query(
                 sparql, use_default_graph_as_union=True, substitutions=substitutions or None

@@ -82,7 +82,13 @@ def validate_graph(
                 location=locations.get(focus) if isinstance(focus, URIRef) else None,
             )
         )
-    violations.sort(key=lambda v: (v.location.file if v.location else "", v.location.line if v.location else 0, v.focus))
+    violations.sort(
+        key=lambda v: (
+            v.location.file if v.location else "",
+            v.location.line if v.location else 0,
+            v.focus,
+        )
+    )
     return ValidationReport(conforms=not violations, violations=violations)
 
 

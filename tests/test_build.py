@@ -56,7 +56,9 @@ def test_every_named_graph_is_there_and_not_empty(store: EmbeddedStore) -> None:
         assert store.graph_size(graph) > 0, graph
 
 
-@pytest.mark.parametrize(("slug", "count"), [("oberhausen", 6), ("offenburg", 11), ("leverkusen", 10)])
+@pytest.mark.parametrize(
+    ("slug", "count"), [("oberhausen", 6), ("offenburg", 11), ("leverkusen", 10)]
+)
 def test_action_fields_of_the_current_edition_match_the_documents(
     store: EmbeddedStore, slug: str, count: int
 ) -> None:
@@ -218,7 +220,10 @@ def test_cli_build_failure_exits_nonzero_and_keeps_the_store(runner, tmp_path: P
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     store_path = tmp_path / "store"
-    assert runner.invoke(main, ["build", "--data", str(data), "--store", str(store_path)]).exit_code == 0
+    assert (
+        runner.invoke(main, ["build", "--data", str(data), "--store", str(store_path)]).exit_code
+        == 0
+    )
     before = os.readlink(store_path)
     (data / "offenburg" / "municipality.yaml").unlink()
     result = runner.invoke(main, ["build", "--data", str(data), "--store", str(store_path)])
@@ -253,7 +258,9 @@ def test_cli_export_writes_a_file(runner, tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and "atlantis" in unknown.output
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["query"], ["sparql"], ["export"]])
+@pytest.mark.parametrize(
+    "command", [[], ["build"], ["validate"], ["query"], ["sparql"], ["export"]]
+)
 def test_every_command_has_help(command: list[str]) -> None:
     from click.testing import CliRunner
 

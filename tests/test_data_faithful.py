@@ -84,7 +84,9 @@ CONTACT = [
 ]
 
 
-@pytest.mark.parametrize("path", sorted(DATA_DIR.glob("*/*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", sorted(DATA_DIR.glob("*/*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_no_personal_data(path: Path) -> None:
     # the official municipality key (8 digits) is not a phone number
     lines = path.read_text(encoding="utf-8").splitlines()

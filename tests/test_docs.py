@@ -19,9 +19,7 @@ def test_every_setting_is_documented(variable: str) -> None:
     assert f"`{variable}`" in README
 
 
-@pytest.mark.parametrize(
-    "key", sorted({field.name for spec in ALL_SPECS for field in spec.fields})
-)
+@pytest.mark.parametrize("key", sorted({field.name for spec in ALL_SPECS for field in spec.fields}))
 def test_every_source_key_is_documented(key: str) -> None:
     # keys appear as `key`, or inside a record sketch such as `{member: <id>, role?: …}`
     assert re.search(rf"[`{{\s,]{re.escape(key)}[?`:,\s]", DATA_README), key

@@ -167,7 +167,7 @@ BAD_INPUTS = [
         "label: Arbeiterwohlfahrt Teststadt",
         'label: "Arbeiterwohlfahrt\\u0007 Teststadt"',
         "contains the control character U+0007",
-        "label: \"Arbeiterwohlfahrt",
+        'label: "Arbeiterwohlfahrt',
     ),
     BadInput(
         "bidi-override-in-name",
@@ -175,7 +175,7 @@ BAD_INPUTS = [
         "label: Arbeiterwohlfahrt Teststadt",
         'label: "Arbeiterwohlfahrt \\u202eTeststadt"',
         "control character U+202E",
-        "label: \"Arbeiterwohlfahrt",
+        'label: "Arbeiterwohlfahrt',
     ),
     BadInput(
         "markup-in-name",
@@ -272,9 +272,7 @@ def test_bad_input_names_file_line_and_fix(fixture_data: Path, case: BadInput) -
             lines = path.read_text(encoding="utf-8").splitlines()
             second = case.line_text.split("\n")[1]
             expected = next(
-                n
-                for n in range(1, len(lines))
-                if lines[n - 1] == first_line and second in lines[n]
+                n for n in range(1, len(lines)) if lines[n - 1] == first_line and second in lines[n]
             )
         assert problem.line == expected, str(problem)
     assert problem.hint, f"no advice on what to do: {problem}"
@@ -327,7 +325,9 @@ def test_unknown_file_is_named_with_a_suggestion(fixture_data: Path) -> None:
 
 def test_file_that_is_not_utf8(fixture_data: Path) -> None:
     path = fixture_data / "teststadt" / "actors.yaml"
-    path.write_bytes(path.read_text(encoding="utf-8").replace("Brücke", "Br\xfccke").encode("latin-1"))
+    path.write_bytes(
+        path.read_text(encoding="utf-8").replace("Brücke", "Br\xfccke").encode("latin-1")
+    )
     with pytest.raises(SourceError) as raised:
         read_sources(fixture_data)
     assert "is not UTF-8" in str(raised.value)

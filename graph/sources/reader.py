@@ -144,7 +144,9 @@ class _Reader:
             self.unknown_keys(document, ("scheme", key), shown, None)
             checker = _RecordChecker(self, shown, refs=None)
             if "scheme" in document:
-                scheme = checker.record(document["scheme"], schema.SCHEME, document.line_of("scheme"))
+                scheme = checker.record(
+                    document["scheme"], schema.SCHEME, document.line_of("scheme")
+                )
                 if scheme is not None:
                     scheme_labels[spec.kind] = scheme
             records = checker.record_list(document.get(key), spec, document.line_of(key), key)
@@ -457,7 +459,9 @@ class _RecordChecker:
         if raw is None:
             return []
         if not isinstance(raw, LocatedList):
-            self.problem(f"'{key}' must be a list of records (lines starting with '- ')", line, None)
+            self.problem(
+                f"'{key}' must be a list of records (lines starting with '- ')", line, None
+            )
             return []
         records = []
         for position, item in enumerate(raw):
@@ -624,7 +628,9 @@ class _RecordChecker:
     ) -> None:
         if self.refs is not None:
             self.refs.append(
-                _PendingRef(holder, key, value, field.targets, field.name, self.file, line, record_id)
+                _PendingRef(
+                    holder, key, value, field.targets, field.name, self.file, line, record_id
+                )
             )
 
     def text(
@@ -640,7 +646,9 @@ class _RecordChecker:
             return None
         text = str(raw).strip()
         if not text:
-            self.problem(f"'{name}' is empty", line, record_id, hint="write the text or leave the key out")
+            self.problem(
+                f"'{name}' is empty", line, record_id, hint="write the text or leave the key out"
+            )
             return None
         for char in text:
             allowed_whitespace = char == "\t" or (multiline and char == "\n")
@@ -666,7 +674,7 @@ class _RecordChecker:
         markup = MARKUP.search(text)
         if markup:
             self.problem(
-                f"'{name}' contains markup ({text[markup.start():markup.start() + 12]!r}…)",
+                f"'{name}' contains markup ({text[markup.start() : markup.start() + 12]!r}…)",
                 line,
                 record_id,
                 hint="names and texts are plain text: remove the tags",
@@ -689,7 +697,7 @@ class _RecordChecker:
         return None
 
     def citations(self, raw: Any, line: int, record_id: str | None) -> list[Citation]:
-        hint = "write sources as a list of {doc: <document id>, passage: \"<quote>\"}"
+        hint = 'write sources as a list of {doc: <document id>, passage: "<quote>"}'
         if not isinstance(raw, LocatedList) or not raw:
             self.problem("'sources' must list at least one source", line, record_id, hint=hint)
             return []
@@ -697,7 +705,9 @@ class _RecordChecker:
         for position, item in enumerate(raw):
             item_line = raw.line_of(position)
             if not isinstance(item, LocatedDict):
-                self.problem(f"source {_describe(item)} is not a mapping", item_line, record_id, hint=hint)
+                self.problem(
+                    f"source {_describe(item)} is not a mapping", item_line, record_id, hint=hint
+                )
                 continue
             self.reader.unknown_keys(item, ("doc", "passage"), self.file, record_id)
             document = item.get("doc")
@@ -713,7 +723,12 @@ class _RecordChecker:
     def matches(self, raw: Any, line: int, record_id: str | None) -> dict[str, list[str]] | None:
         hint = "e.g. matches: {exact: [bildung]} — ids from data/reference/action-fields.yaml"
         if not isinstance(raw, LocatedDict):
-            self.problem("'matches' must be a mapping of exact/close/broad/narrow", line, record_id, hint=hint)
+            self.problem(
+                "'matches' must be a mapping of exact/close/broad/narrow",
+                line,
+                record_id,
+                hint=hint,
+            )
             return None
         self.reader.unknown_keys(raw, MATCH_KINDS, self.file, record_id)
         result: dict[str, list[str]] = {}
@@ -723,22 +738,40 @@ class _RecordChecker:
                 continue
             ids = raw[kind]
             if not isinstance(ids, LocatedList):
-                self.problem(f"'matches.{kind}' must be a list of ids", raw.line_of(kind), record_id, hint=hint)
+                self.problem(
+                    f"'matches.{kind}' must be a list of ids",
+                    raw.line_of(kind),
+                    record_id,
+                    hint=hint,
+                )
                 continue
             result[kind] = []
             for position, item in enumerate(ids):
                 if not isinstance(item, str):
-                    self.problem(f"'matches.{kind}' item {item!r} is not an id", ids.line_of(position), record_id)
+                    self.problem(
+                        f"'matches.{kind}' item {item!r} is not an id",
+                        ids.line_of(position),
+                        record_id,
+                    )
                     continue
                 result[kind].append(item)
-                self.note_ref(result[kind], len(result[kind]) - 1, item, match_field, ids.line_of(position), record_id)
+                self.note_ref(
+                    result[kind],
+                    len(result[kind]) - 1,
+                    item,
+                    match_field,
+                    ids.line_of(position),
+                    record_id,
+                )
         if not any(result.values()):
-            self.problem("'matches' must name at least one reference field", line, record_id, hint=hint)
+            self.problem(
+                "'matches' must name at least one reference field", line, record_id, hint=hint
+            )
         return result
 
 
 _REQUIRED_HINTS = {
-    "sources": "every record cites {doc: <document id>, passage: \"<quote>\"}",
+    "sources": 'every record cites {doc: <document id>, passage: "<quote>"}',
     "lead": "every measure has exactly one lead (Federführung): an id of an organisation",
     "action_fields": "name at least one action field id",
     "matches": "map the field to the reference scheme, e.g. matches: {exact: [bildung]}",

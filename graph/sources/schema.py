@@ -376,4 +376,3 @@ ALL_SPECS: tuple[RecordSpec, ...] = (
     ACTOR_TYPE,
     ORGANISATION_FORM,
 )
-
