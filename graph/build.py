@@ -21,8 +21,10 @@ from graph.mapping import (
 from graph.namespaces import (
     IKG,
     ONTOLOGY_GRAPH,
+    ORG,
     RDF,
     REFERENCE_GRAPH,
+    actor_type_iri,
     municipality_graph,
 )
 from graph.sources import SourceData, read_sources
@@ -130,7 +132,6 @@ def summarise(prepared: PreparedGraphs, store_path: Path | None) -> BuildSummary
 ENTITY_CLASSES = {
     "Verwaltungseinheiten": "http://www.w3.org/ns/org#OrganizationalUnit",
     "Gremien": str(IKG.PoliticalBody),
-    "Akteure": "http://www.w3.org/ns/org#Organization",
     "Netzwerke": "http://www.w3.org/ns/org#OrganizationalCollaboration",
     "Mitgliedschaften": "http://www.w3.org/ns/org#Membership",
     "Konzeptfassungen": str(IKG.ConceptEdition),
@@ -146,6 +147,18 @@ ENTITY_CLASSES = {
 }
 
 
+#: actor types that mark the administration and political bodies, not outside actors
+INSIDE_TYPES = {actor_type_iri("kommunalverwaltung"), actor_type_iri("politisches-gremium")}
+
+
 def count_entities(graph: Graph) -> dict[str, int]:
     by_class = Counter(str(o) for o in graph.objects(None, RDF.type))
-    return {name: by_class.get(iri, 0) for name, iri in ENTITY_CLASSES.items()}
+    counts = {name: by_class.get(iri, 0) for name, iri in ENTITY_CLASSES.items()}
+    outside = {
+        subject
+        for subject, actor_type in graph.subject_objects(ORG.classification)
+        if str(actor_type).startswith(str(actor_type_iri("")))
+        and actor_type not in INSIDE_TYPES
+        and (subject, RDF.type, IKG.Municipality) not in graph
+    }
+    return {"Akteure": len(outside), **counts}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
+from rdflib import URIRef
 
 from graph.errors import StoreError
 from graph.namespaces import PREFIXES, municipality_graph
@@ -29,9 +29,7 @@ def export(store: EmbeddedStore, export_format: str, municipality: str | None = 
         triples = [quad.triple for quad in quads]
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     if export_format == "jsonld":
-        dataset = Dataset()
-        dataset.parse(data=nquads, format="nquads")
-        return dataset.serialize(format="json-ld", context=PREFIXES, indent=1).encode("utf-8")
+        return ox.serialize(quads, format=ox.RdfFormat.JSON_LD) or b""
     raise ValueError(export_format)
 
 
