@@ -15,8 +15,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from graph.namespaces import ID, IKG, SH
-from graph.settings import PROJECT_ROOT
+from graph.namespaces import ID, IKG, ONTOLOGY_GRAPH, SH
+from graph.settings import PROJECT_ROOT, Settings
 
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "ikg.ttl"
 SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
@@ -149,8 +149,17 @@ def test_disjointness_covers_the_kinds_of_record(ontology: Graph) -> None:
     members: set[URIRef] = set()
     for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
         members |= set(ontology.items(ontology.value(axiom, OWL.members)))
-    assert {IKG.Measure, IKG.Goal, IKG.Indicator, IKG.Paper, IKG.Consultation, IKG.Event,
-            IKG.SourceDocument, IKG.Responsibility, IKG.Funding} <= members
+    assert {
+        IKG.Measure,
+        IKG.Goal,
+        IKG.Indicator,
+        IKG.Paper,
+        IKG.Consultation,
+        IKG.Event,
+        IKG.SourceDocument,
+        IKG.Responsibility,
+        IKG.Funding,
+    } <= members
 
 
 # -- the shapes --------------------------------------------------------------------------------
@@ -210,3 +219,45 @@ def test_shapes_accept_the_graph_written_to_a_file_and_read_back(
     path = tmp_path / "sample.nt"
     data.serialize(path, format="nt", encoding="utf-8")
     assert violations(Graph().parse(path, format="nt"), shapes, context) == set()
+
+
+# -- the real data -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_data() -> Graph:
+    """The cities' data mapped and validated as the build does; raises SourceError on violations."""
+    build = pytest.importorskip("graph.build")
+    data_dir = PROJECT_ROOT / "data"
+    if not any(path.is_dir() and path.name != "reference" for path in data_dir.iterdir()):
+        pytest.skip("no municipality data")
+    prepared = build.prepare(data_dir, Settings().seeds_dir)
+    union = Graph()
+    for graph_iri, graph in prepared.graphs.items():
+        if graph_iri != ONTOLOGY_GRAPH:
+            union += graph
+    return union
+
+
+def test_real_data_conforms(real_data: Graph) -> None:
+    assert len(real_data) > 0
+
+
+def test_real_data_uses_every_term_as_declared(real_data: Graph, ontology: Graph) -> None:
+    """Regression: the mapping started to emit a term in a way the ontology did not foresee.
+
+    Every predicate and class must be declared; object properties take IRIs, datatype
+    properties literals (what OWL 2 DL and the reasoner rely on).
+    """
+    used = (set(real_data.predicates()) | set(real_data.objects(None, RDF.type))) - {RDF.type}
+    undeclared = sorted(
+        term for term in used if not any((term, RDF.type, kind) in ontology for kind in OWL_KINDS)
+    )
+    assert undeclared == []
+    misused = set()
+    for _subject, predicate, obj in real_data:
+        if (predicate, RDF.type, OWL.ObjectProperty) in ontology and isinstance(obj, Literal):
+            misused.add((predicate, "literal for an object property"))
+        if (predicate, RDF.type, OWL.DatatypeProperty) in ontology and not isinstance(obj, Literal):
+            misused.add((predicate, "node for a datatype property"))
+    assert misused == set()
