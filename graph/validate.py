@@ -56,7 +56,7 @@ def validate_graph(
     locations: dict[URIRef, Location] | None = None,
 ) -> ValidationReport:
     """Validate one named graph's triples; ``ontology`` supplies classes and reference schemes."""
-    conforms, results, _text = pyshacl.validate(
+    conforms, results, _report_text = pyshacl.validate(
         data,
         shacl_graph=shapes,
         ont_graph=ontology,
@@ -68,7 +68,10 @@ def validate_graph(
         return ValidationReport(conforms=True)
     locations = locations or {}
     violations = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: pySHACL nests the details of sh:node/sh:or checks as
+    # further ValidationResult nodes, which would repeat one fault at the wrong node.
+    report = results.value(predicate=RDF.type, object=SH.ValidationReport)
+    for result in results.objects(report, SH.result):
         if results.value(result, SH.resultSeverity) != SH.Violation:
             continue
         focus = results.value(result, SH.focusNode)

@@ -235,6 +235,14 @@ BAD_INPUTS = [
         exit_code=2,
     ),
     BadInput(
+        "consultation-without-date",
+        "papers.yaml",
+        "        date: 2024-02-01\n",
+        "        when: Anfang Februar\n",
+        "required key 'date' is missing",
+        "      - body: integrationsrat",
+    ),
+    BadInput(
         "ags-without-quotes",
         "municipality.yaml",
         'ags: "09999999"',

@@ -266,7 +266,8 @@ FUNDING = _spec(
 CONSULTATION = _spec(
     "consultation",
     Field("body", "ref", required=True, targets=("body", "unit", "network")),
-    DATE,
+    # the date of the meeting (OParl: a consultation's date is its meeting's start)
+    Field("date", "date", required=True),
     WHEN,
     Field("role", "label", required=True),
     Field("authoritative", "bool", required=True),
