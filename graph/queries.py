@@ -5,13 +5,23 @@ YAML document with ``title`` (de, en), ``description``, ``parameters`` and ``col
 file serves the CLI, the web page and the JSON API.
 
 Parameter values are never pasted into query text: each one is checked, resolved to an RDF term
-(an entity's IRI, a literal) and passed to the store as a binding.
+(an entity's IRI, a literal) and passed to the store as a binding (pyoxigraph substitutions).
+
+Rules for writing a query file, learnt from how the engine treats bindings:
+- every parameter's variable (``actor-type`` → ``?actor_type``) is in the SELECT projection
+  (the engine refuses a substitution otherwise), hidden with ``columns: {var: "-"}`` and, with
+  GROUP BY, grouped by;
+- an optional parameter without value is bound to ``""`` (``NOT_GIVEN``): test it with
+  ``sameTerm(?var, "")``, never with BOUND() (folded to a constant for a substituted variable);
+- a UNION branch or OPTIONAL is evaluated before it is joined: a variable used in a BIND or
+  EXISTS inside it must be bound inside it.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import textwrap
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +82,8 @@ class NamedQuery:
         return next((p for p in self.parameters if p.name == name), None)
 
     def help_text(self) -> str:
-        lines = [f"{self.name}: {self.title_de} / {self.title_en}", "", self.description, ""]
+        lines = [f"{self.name}: {self.title_de} / {self.title_en}", ""]
+        lines += textwrap.wrap(self.description, width=96) + [""]
         if not self.parameters:
             lines.append("Keine Parameter.")
         for parameter in self.parameters:
@@ -291,37 +302,37 @@ def _municipality(
 # Candidates per entity parameter: ?entity, one ?label per name it goes by (labels,
 # alternative labels and, for papers, the paper number) and its ?municipality if it has one
 # (reference terms have none).
-_LABELS = "{ ?entity skos:prefLabel ?label } UNION { ?entity skos:altLabel ?label }"
+_LABELS = "skos:prefLabel|skos:altLabel"
 ENTITY_CANDIDATES = {
     # anything organised: units, bodies, actors, networks, the municipalities themselves
     "actor": f"""
         SELECT DISTINCT ?entity ?label ?municipality WHERE {{
-          ?entity org:classification ?classification .
-          {_LABELS}
+          ?entity org:classification ?classification ;
+                  {_LABELS} ?label .
           OPTIONAL {{ ?entity ikg:municipality ?municipality }}
         }}""",
     "network": f"""
         SELECT DISTINCT ?entity ?label ?municipality WHERE {{
           {{ ?entity a org:OrganizationalCollaboration }} UNION {{ ?entity a ikg:PoliticalBody }}
-          {_LABELS}
+          ?entity {_LABELS} ?label .
           OPTIONAL {{ ?entity ikg:municipality ?municipality }}
         }}""",
     "paper": f"""
         SELECT DISTINCT ?entity ?label ?municipality WHERE {{
-          ?entity a ikg:Paper .
-          {_LABELS} UNION {{ ?entity dcterms:identifier ?label }}
+          ?entity a ikg:Paper ;
+                  {_LABELS}|dcterms:identifier ?label .
           OPTIONAL {{ ?entity ikg:municipality ?municipality }}
         }}""",
     "action-field": f"""
         SELECT DISTINCT ?entity ?label ?municipality WHERE {{
           {{ ?entity a ikg:ActionField }} UNION {{ ?entity a ikg:ReferenceActionField }}
-          {_LABELS} UNION {{ ?entity skos:notation ?label }}
+          ?entity {_LABELS}|skos:notation ?label .
           OPTIONAL {{ ?entity ikg:municipality ?municipality }}
         }}""",
     "actor-type": f"""
         SELECT DISTINCT ?entity ?label ?municipality WHERE {{
-          ?entity skos:inScheme ref:actor-type .
-          {_LABELS} UNION {{ ?entity skos:notation ?label }}
+          ?entity skos:inScheme ref:actor-type ;
+                  {_LABELS}|skos:notation ?label .
           OPTIONAL {{ ?entity ikg:municipality ?municipality }}
         }}""",
 }
@@ -358,9 +369,9 @@ def _lookup(
 
     1. The id ('oberhausen/ki', or 'ki' where the municipality is known or the id unique) or a
        name / number equal to the value (case-insensitive). Several → ambiguous.
-    2. Otherwise every word of the value must begin a word of one name of the entity
-       (case and punctuation ignored). One match wins; several are listed; none → the
-       closest names are suggested.
+    2. Otherwise every word of the value must begin a word of the entity's label or
+       alternative labels (case and punctuation ignored). One match wins; several are listed;
+       none → the closest names are suggested.
     """
     labels: dict[str, set[str]] = {}
     rows = store.query(_prefixed(ENTITY_CANDIDATES[parameter.type])).rows
@@ -393,7 +404,7 @@ def _lookup(
     matches = [
         entity
         for entity, names in labels.items()
-        if any(_covers(wanted, _words(name)) for name in names)
+        if _covers(wanted, [word for name in names for word in _words(name)])
     ]
     if len(matches) == 1:
         return URIRef(matches[0])
@@ -450,7 +461,7 @@ def _ambiguous(
 
 def _shown(value: str) -> str:
     """A user's value as it may appear in a message: bounded and without control characters."""
-    clean = "".join(c if unicodedata.category(c) != "Cc" else "?" for c in value)
+    clean = "".join(c if unicodedata.category(c) not in {"Cc", "Cs"} else "?" for c in value)
     return clean if len(clean) <= 60 else clean[:57] + "…"
 
 
