@@ -271,5 +271,14 @@ def export(
         click.echo(f"{len(data)} Bytes nach {output} geschrieben.", err=True)
 
 
+def _register_serve() -> None:
+    # The web viewer lives in webapp/; its command is kept beside it, registered here.
+    from graph.serve import serve
+
+    main.add_command(serve)
+
+
+_register_serve()
+
 if __name__ == "__main__":
     main()

@@ -20,9 +20,8 @@ from graph.results import plain
 def page(blueprint: Blueprint, rule: str, **options: Any) -> Callable:
     def decorator(view: Callable) -> Callable:
         blueprint.add_url_rule(rule, view_func=view, defaults={"fmt": "html"}, **options)
-        blueprint.add_url_rule(
-            rule + ".json", view_func=view, defaults={"fmt": "json"}, **options
-        )
+        json_rule = "/index.json" if rule == "/" else rule + ".json"
+        blueprint.add_url_rule(json_rule, view_func=view, defaults={"fmt": "json"}, **options)
         return view
 
     return decorator
@@ -31,7 +30,10 @@ def page(blueprint: Blueprint, rule: str, **options: Any) -> Callable:
 def twin_url() -> str:
     """The JSON twin of the current page, with the same query parameters."""
     path = request.path
-    target = path if path.endswith(".json") else path.rstrip("/") + ".json"
+    if path == "/":
+        target = "/index.json"
+    else:
+        target = path if path.endswith(".json") else path.rstrip("/") + ".json"
     query = request.query_string.decode("utf-8")
     return target + (f"?{query}" if query else "")
 

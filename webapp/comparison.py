@@ -1,0 +1,97 @@
+"""Vergleich: the municipalities side by side along the reference action fields, and their
+committees and steering structures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from flask import Blueprint
+
+from webapp.entities import municipalities
+from webapp.links import entity_url
+from webapp.pages import page, render
+from webapp.store import select
+
+blueprint = Blueprint("comparison", __name__)
+
+MATCH_SYMBOLS = {
+    "exactMatch": ("=", "entspricht genau"),
+    "closeMatch": ("≈", "entspricht weitgehend"),
+    "broadMatch": ("⊂", "ist Teil des Referenzfelds"),
+    "narrowMatch": ("⊃", "umfasst das Referenzfeld"),
+}
+
+FIELDS = """
+SELECT ?ref ?refLabel ?group ?field ?fieldLabel ?match ?m WHERE {
+  ?ref a ikg:ReferenceActionField ; skos:prefLabel ?refLabel .
+  OPTIONAL { ?ref ikg:referenceGroup ?group }
+  OPTIONAL {
+    VALUES ?match { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch }
+    ?field ?match ?ref ; skos:inScheme ?edition ; skos:prefLabel ?fieldLabel ;
+           ikg:municipality ?m .
+    ?edition a ikg:ConceptEdition .
+    FILTER NOT EXISTS { ?newer dcterms:replaces ?edition }
+  }
+}
+"""
+
+STRUCTURES = """
+SELECT ?e ?label ?formLabel ?kind ?m WHERE {
+  ?e ikg:municipality ?m ; skos:prefLabel ?label ; org:classification ?form .
+  ?form ikg:formKind ?kind ; skos:prefLabel ?formLabel .
+  FILTER (STR(?kind) IN ("gremium", "steuerung"))
+}
+"""
+
+
+def slug(iri: Any) -> str:
+    return str(iri).rsplit("/", 1)[-1]
+
+
+@page(blueprint, "/vergleich", endpoint="compare")
+def compare(fmt: str):
+    cities = municipalities()
+    references: dict[str, dict[str, Any]] = {}
+    for row in select(FIELDS):
+        ref = references.setdefault(
+            str(row["ref"]),
+            {"iri": row["ref"], "label": row["refLabel"], "group": row["group"],
+             "url": entity_url(row["ref"]), "cells": {c["slug"]: [] for c in cities}},
+        )
+        if row["field"] is not None and slug(row["m"]) in ref["cells"]:
+            kind = str(row["match"]).rsplit("#", 1)[-1]
+            symbol, meaning = MATCH_SYMBOLS[kind]
+            entry = {"iri": row["field"], "label": row["fieldLabel"],
+                     "url": entity_url(row["field"]), "match": kind, "symbol": symbol,
+                     "meaning": meaning}
+            if entry not in ref["cells"][slug(row["m"])]:
+                ref["cells"][slug(row["m"])].append(entry)
+    rows = sorted(
+        references.values(),
+        key=lambda r: (str(r["group"] or "") != "monitoring", str(r["label"]).casefold()),
+    )
+    structures: dict[str, dict[str, list[dict[str, Any]]]] = {
+        c["slug"]: defaultdict(list) for c in cities
+    }
+    for row in select(STRUCTURES):
+        city = slug(row["m"])
+        if city in structures:
+            group = "Gremien" if str(row["kind"]) == "gremium" else "Steuerungsstrukturen"
+            item = {"iri": row["e"], "label": row["label"], "form": row["formLabel"],
+                    "url": entity_url(row["e"])}
+            if item not in structures[city][group]:
+                structures[city][group].append(item)
+    for groups in structures.values():
+        for items in groups.values():
+            items.sort(key=lambda i: str(i["label"]).casefold())
+    data = {
+        "municipalities": cities,
+        "reference_fields": rows,
+        "structures": {
+            city: {g: structures[city].get(g, []) for g in ("Gremien", "Steuerungsstrukturen")}
+            for city in structures
+        },
+        "match_symbols": {k: {"symbol": s, "meaning": m} for k, (s, m) in MATCH_SYMBOLS.items()},
+    }
+    return render(fmt, "comparison/compare.html", data)

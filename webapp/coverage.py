@@ -1,0 +1,162 @@
+"""Abdeckung: action fields × actor types — who works in which field, and where nobody does.
+
+The counts come from the named query ``coverage`` (queries/coverage.rq), the one definition of
+"an actor takes part in a field": lead or partner of a measure of the municipality, or member
+of a network of it, tagged with the field or with a reference field the field is mapped to.
+The list behind a cell is asked with the same definition and names every link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request, url_for
+
+from graph.errors import QueryError
+from graph.namespaces import municipality_iri
+from webapp.entities import action_fields, municipality, named_query
+from webapp.links import entity_url
+from webapp.pages import page, render
+from webapp.store import select
+
+blueprint = Blueprint("coverage", __name__)
+
+NO_TYPE = "ohne Typ"
+
+#: the same participation as queries/coverage.rq, one row per link, with what links it
+LINKS = """
+SELECT ?actor ?actorLabel ?typeLabel ?via ?viaLabel ?how ?target ?m WHERE {
+  {
+    # a sub-select, so the store starts from the municipality's measures and networks
+    SELECT ?actor ?via ?how ?target ?m WHERE {
+      {
+        ?via a ikg:Measure ; ikg:municipality ?m ; ikg:actionField ?target .
+        { ?via ikg:lead ?actor . BIND ("Federführung" AS ?how) }
+        UNION { ?via ikg:partner ?actor . BIND ("Partner" AS ?how) }
+      } UNION {
+        ?via a org:OrganizationalCollaboration ; ikg:municipality ?m ; ikg:actionField ?target .
+        ?membership org:organization ?via ; org:member ?actor .
+        BIND ("Mitglied" AS ?how)
+      }
+    }
+  }
+  ?actor skos:prefLabel ?actorLabel .
+  ?via skos:prefLabel ?viaLabel .
+  OPTIONAL {
+    ?actor org:classification ?actorType .
+    ?actorType skos:inScheme ref:actor-type ; skos:prefLabel ?actorTypeLabel .
+  }
+  BIND (COALESCE(?actorTypeLabel, "ohne Typ") AS ?typeLabel)
+}
+"""
+
+MATCHES = """
+SELECT ?field ?target ?m WHERE {
+  ?field a ikg:ActionField ; ikg:municipality ?m .
+  ?field skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch ?target .
+}
+"""
+
+#: the columns: every type of the municipality's organisations (so absent types show as gaps)
+TYPES = """
+SELECT DISTINCT ?typeLabel ?m WHERE {
+  ?actor ikg:municipality ?m ; org:classification ?type .
+  ?type skos:inScheme ref:actor-type ; skos:prefLabel ?typeLabel .
+  FILTER NOT EXISTS { ?actor a ikg:PoliticalBody }
+  FILTER NOT EXISTS { ?actor a org:OrganizationalUnit }
+}
+"""
+
+
+@page(blueprint, "/kommune/<slug>/abdeckung", endpoint="matrix")
+def matrix(fmt: str, slug: str):
+    city = municipality(slug)
+    city_iri = municipality_iri(slug)
+    counted = named_query("coverage", {"municipality": slug}).dicts()
+    fields = action_fields(slug)
+    counts: dict[tuple[str, str], int] = {}
+    labels_of_types: set[str] = {str(r["typeLabel"]) for r in select(TYPES, m=city_iri)}
+    for row in counted:
+        if row["typeLabel"] is None:
+            continue
+        counts[(str(row["field"]), str(row["typeLabel"]))] = int(row["actorCount"].toPython())
+        labels_of_types.add(str(row["typeLabel"]))
+    columns = sorted(labels_of_types, key=lambda t: (t == NO_TYPE, t.casefold()))
+    rows, gaps = [], []
+    for field in fields:
+        iri = str(field["field"])
+        local = iri.rsplit("/", 1)[-1]
+        cells = []
+        for column in columns:
+            count = counts.get((iri, column), 0)
+            cells.append({
+                "type": column,
+                "count": count,
+                "gap": count == 0,
+                "url": url_for("coverage.matrix", slug=slug, feld=local, typ=column),
+            })
+            if count == 0:
+                gaps.append({"field": local, "type": column})
+        rows.append({
+            "field": local,
+            "iri": field["field"],
+            "label": field["label"],
+            "notation": field["notation"],
+            "url": entity_url(field["field"]),
+            "cells": cells,
+        })
+    data = {
+        "municipality": city,
+        "edition": fields[0]["editionLabel"] if fields else None,
+        "columns": [{"type": c, "label": c} for c in columns],
+        "rows": rows,
+        "gaps": gaps,
+        "selection": selected_cell(city_iri, rows, columns),
+    }
+    return render(fmt, "coverage/matrix.html", data, city=city)
+
+
+def selected_cell(city_iri, rows: list[dict], columns: list[str]) -> dict[str, Any] | None:
+    field = request.args.get("feld", "").strip()
+    actor_type = request.args.get("typ", "").strip()
+    if not field and not actor_type:
+        return None
+    by_local = {row["field"]: row for row in rows}
+    if field not in by_local:
+        raise QueryError(
+            f"Parameter 'feld': kein Handlungsfeld '{field[:60]}' in der aktuellen Fassung. "
+            f"Erlaubt: {', '.join(by_local)}",
+            parameter="feld",
+        )
+    if actor_type not in columns:
+        raise QueryError(
+            f"Parameter 'typ': kein Akteurstyp '{actor_type[:60]}' in dieser Kommune. "
+            f"Erlaubt: {', '.join(columns)}",
+            parameter="typ",
+        )
+    row = by_local[field]
+    field_iri = str(row["iri"])
+    targets = {field_iri} | {
+        str(r["target"]) for r in select(MATCHES, m=city_iri) if str(r["field"]) == field_iri
+    }
+    actors: dict[str, dict[str, Any]] = {}
+    for link in select(LINKS, m=city_iri):
+        if str(link["target"]) not in targets or str(link["typeLabel"]) != actor_type:
+            continue
+        entry = actors.setdefault(str(link["actor"]), {
+            "iri": link["actor"], "label": link["actorLabel"],
+            "url": entity_url(link["actor"]), "via": []})
+        via = {"iri": link["via"], "label": link["viaLabel"], "how": link["how"],
+               "url": entity_url(link["via"])}
+        if via not in entry["via"]:
+            entry["via"].append(via)
+    return {
+        "field": field,
+        "field_label": row["label"],
+        "type": actor_type,
+        "type_label": actor_type,
+        "actors": sorted(actors.values(), key=lambda a: str(a["label"]).casefold()),
+    }
+
+
+

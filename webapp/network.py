@@ -1,0 +1,233 @@
+"""Netzwerk: actors, networks and bodies with their memberships as an interactive diagram."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request, url_for
+
+from graph.errors import QueryError
+from graph.namespaces import ACTOR_TYPE_SCHEME, ID, municipality_iri
+from webapp.entities import municipality
+from webapp.links import entity_url
+from webapp.network_graph import (
+    CATEGORIES,
+    UNKNOWN,
+    Filters,
+    NodeInfo,
+    apply_filters,
+    build_graph,
+    category_of,
+    graphml,
+    vis_data,
+)
+from webapp.pages import page, render
+from webapp.store import select
+
+blueprint = Blueprint("network", __name__)
+
+#: GET parameters of the filters (German, so the URL reads well)
+FILTER_PARAMETERS = {"typ": "actor_type", "feld": "action_field", "netzwerk": "network"}
+
+NODES = """
+SELECT ?e ?label ?type ?isNetwork ?city ?m ?scheme WHERE {
+  {
+    SELECT DISTINCT ?e ?m WHERE {
+      { ?e a org:OrganizationalCollaboration ; ikg:municipality ?m }
+      UNION { ?e a ikg:PoliticalBody ; ikg:municipality ?m }
+      UNION { ?ms a org:Membership ; ikg:municipality ?m ; org:member ?e }
+    }
+  }
+  ?e skos:prefLabel ?label .
+  OPTIONAL { ?e ikg:municipality ?city }
+  OPTIONAL { ?e org:classification ?type . ?type skos:inScheme ?scheme }
+  BIND (EXISTS { ?e a org:OrganizationalCollaboration } AS ?isNetwork)
+}
+"""
+
+FIELDS = """
+SELECT ?e ?field ?fieldLabel ?m WHERE {
+  ?e a org:OrganizationalCollaboration ; ikg:municipality ?m ; ikg:actionField ?field .
+  ?field skos:prefLabel ?fieldLabel .
+}
+"""
+
+MEMBERSHIPS = """
+SELECT ?member ?org ?role ?m WHERE {
+  ?ms a org:Membership ; ikg:municipality ?m ; org:member ?member ; org:organization ?org .
+  OPTIONAL { ?ms ikg:roleLabel ?role }
+}
+"""
+
+PART_OF = """
+SELECT ?child ?parent ?m WHERE { ?child ikg:municipality ?m ; org:subOrganizationOf ?parent . }
+"""
+
+
+def short(iri: str) -> str:
+    return iri[len(str(ID)) :] if iri.startswith(str(ID)) else iri.rsplit("/", 1)[-1]
+
+
+def load_graph(slug: str | None):
+    bindings: dict[str, Any] = {"m": municipality_iri(slug)} if slug else {}
+    node_rows = select(NODES, scheme=ACTOR_TYPE_SCHEME, **bindings)
+    nodes: dict[str, NodeInfo] = {}
+    for row in node_rows:
+        iri = str(row["e"])
+        actor_type = str(row["type"]).rsplit("/", 1)[-1] if row["type"] is not None else None
+        is_network = bool(row["isNetwork"].toPython())
+        current = nodes.get(iri)
+        if current is None or (current.category == "unknown" and actor_type):
+            city = row["city"]
+            nodes[iri] = NodeInfo(
+                iri=iri,
+                label=str(row["label"]),
+                category=category_of(actor_type, is_network),
+                municipality=str(city).rsplit("/", 1)[-1] if city is not None else None,
+            )
+    field_labels: dict[str, str] = {}
+    for row in select(FIELDS, **bindings):
+        iri = str(row["e"])
+        if iri in nodes:
+            nodes[iri].action_fields.add(short(str(row["field"])))
+            field_labels[short(str(row["field"]))] = str(row["fieldLabel"])
+    memberships = [
+        (str(r["member"]), str(r["org"]), None if r["role"] is None else str(r["role"]))
+        for r in select(MEMBERSHIPS, **bindings)
+    ]
+    part_of = [(str(r["child"]), str(r["parent"])) for r in select(PART_OF, **bindings)]
+    return build_graph(nodes.values(), memberships, part_of), field_labels
+
+
+def read_filters(graph, field_labels: dict[str, str]) -> Filters:
+    filters = Filters()
+    info = {n: d["info"] for n, d in graph.nodes(data=True)}
+    networks = {short(n): n for n, node in info.items() if node.category in ("network",)}
+    bodies = {short(n): n for n, node in info.items() if node.category == "politisches-gremium"}
+    for parameter, attribute in FILTER_PARAMETERS.items():
+        value = request.args.get(parameter, "").strip()
+        if not value:
+            continue
+        if parameter == "typ":
+            if value not in CATEGORIES or value == "network":
+                raise QueryError(
+                    f"Parameter 'typ': unbekannter Akteurstyp '{value[:60]}'. Erlaubt: "
+                    + ", ".join(k for k in CATEGORIES if k != "network"),
+                    parameter="typ",
+                )
+        elif parameter == "feld":
+            if value not in field_labels:
+                raise QueryError(
+                    f"Parameter 'feld': kein Handlungsfeld '{value[:60]}' an den Netzwerken "
+                    "dieser Ansicht.",
+                    parameter="feld",
+                )
+        elif parameter == "netzwerk":
+            known = {**networks, **bodies}
+            # inside one municipality the bare id will do
+            known.update({key.split("/", 1)[1]: iri for key, iri in list(known.items())
+                          if "/" in key and key.split("/", 1)[1] not in known})
+            if value not in known:
+                raise QueryError(
+                    f"Parameter 'netzwerk': kein Netzwerk oder Gremium '{value[:60]}' in "
+                    "dieser Ansicht.",
+                    parameter="netzwerk",
+                )
+            value = known[value]
+        setattr(filters, attribute, value)
+    return filters
+
+
+def network_view(fmt: str, slug: str | None):
+    city = municipality(slug) if slug else None
+    full, field_labels = load_graph(slug)
+    filters = read_filters(full, field_labels)
+    graph = apply_filters(full, filters)
+    urls = {iri: entity_url_of(iri) for iri in graph.nodes}
+    diagram = vis_data(
+        graph, urls, server_layout_above=current_app.config["LAYOUT_ON_SERVER_ABOVE"]
+    )
+    info = {n: d["info"] for n, d in full.nodes(data=True)}
+    options = {
+        "typ": sorted(
+            ({"value": c, "label": CATEGORIES.get(c, UNKNOWN)[0]}
+             for c in {i.category for i in info.values()} if c != "network" and c in CATEGORIES),
+            key=lambda o: o["label"],
+        ),
+        "feld": sorted(
+            ({"value": k, "label": v} for k, v in field_labels.items()),
+            key=lambda o: o["label"].casefold(),
+        ),
+        "netzwerk": sorted(
+            ({"value": short(n), "label": i.label} for n, i in info.items()
+             if i.category in ("network", "politisches-gremium")),
+            key=lambda o: o["label"].casefold(),
+        ),
+    }
+    chosen = {p: v for p in FILTER_PARAMETERS if (v := request.args.get(p, "").strip())}
+    if slug:
+        graphml_url = url_for("network.municipality_graphml", slug=slug, **chosen)
+    else:
+        graphml_url = url_for("network.all_graphml", **chosen)
+    data = {
+        "municipality": city,
+        "graphml_url": graphml_url,
+        "filters": {p: request.args.get(p, "") for p in FILTER_PARAMETERS},
+        "options": options,
+        "node_count": len(diagram["nodes"]),
+        "edge_count": len(diagram["edges"]),
+        **diagram,
+    }
+    return render(fmt, "network/network.html", data, city=city)
+
+
+def entity_url_of(iri: str) -> str | None:
+    from rdflib import URIRef
+
+    return entity_url(URIRef(iri))
+
+
+@page(blueprint, "/netzwerk", endpoint="all_municipalities")
+def all_municipalities(fmt: str):
+    return network_view(fmt, None)
+
+
+@page(blueprint, "/kommune/<slug>/netzwerk", endpoint="municipality")
+def municipality_network(fmt: str, slug: str):
+    return network_view(fmt, slug)
+
+
+def graphml_response(slug: str | None) -> Response:
+    if slug:
+        municipality(slug)
+    full, field_labels = load_graph(slug)
+    graph = apply_filters(full, read_filters(full, field_labels))
+    name = f"netzwerk-{slug or 'alle'}.graphml"
+    return Response(
+        graphml(graph),
+        mimetype="application/graphml+xml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@blueprint.route("/kommune/<slug>/netzwerk.graphml")
+def municipality_graphml(slug: str):
+    return graphml_response(slug)
+
+
+@blueprint.route("/netzwerk.graphml")
+def all_graphml():
+    return graphml_response(None)
+
+
+@blueprint.route("/netzwerk/farben.css")
+def colours():
+    """Legend colours as classes: the CSP allows no inline style attributes."""
+    rules = [
+        f".swatch.c-{key} {{ background: {colour}; }}"
+        for key, (_name, colour, _shape) in CATEGORIES.items()
+    ]
+    rules.append(f".swatch.c-unknown {{ background: {UNKNOWN[1]}; }}")
+    response = Response("\n".join(rules) + "\n", mimetype="text/css")
+    response.cache_control.max_age = 3600
+    return response

@@ -1,0 +1,188 @@
+"""The actor network as a networkx graph: who is a member of which network or body.
+
+Plain functions over plain data so that filters and the layout switch can be tested without a
+store: ``build_graph`` → ``apply_filters`` → ``vis_data`` / ``graphml``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+#: category → (German name, colour, vis shape). Actor types by their id in the actor-type
+#: scheme; "network" for networks and working groups, which have no actor type.
+CATEGORIES: dict[str, tuple[str, str, str]] = {
+    "network": ("Netzwerk / Arbeitskreis", "#f2b134", "diamond"),
+    "politisches-gremium": ("Politisches Gremium", "#c0504d", "square"),
+    "kommunalverwaltung": ("Kommunalverwaltung", "#4f81bd", "dot"),
+    "kommune": ("Kommune", "#1f497d", "dot"),
+    "mso": ("Migrantenselbstorganisation", "#2e9e6b", "dot"),
+    "wohlfahrtsverband": ("Wohlfahrtsverband", "#8064a2", "dot"),
+    "jobcenter": ("Jobcenter", "#4bacc6", "dot"),
+    "arbeitsagentur": ("Agentur für Arbeit", "#31859c", "dot"),
+    "auslaenderbehoerde": ("Ausländerbehörde", "#7f6000", "dot"),
+    "schule": ("Schule / Schulbehörde", "#9bbb59", "dot"),
+    "hochschule": ("Hochschule", "#5f7f2f", "dot"),
+    "religionsgemeinschaft": ("Religionsgemeinschaft", "#b65a9b", "dot"),
+    "institut": ("Institut / Beratung", "#e46c0a", "dot"),
+    "foerdermittelgeber": ("Fördermittelgeber", "#a5a5a5", "dot"),
+    "zivilgesellschaft": ("Verein / Initiative", "#d99694", "dot"),
+    "sonstige": ("Sonstige", "#7f7f7f", "dot"),
+}
+UNKNOWN = ("Ohne Einordnung", "#bfbfbf", "dot")
+
+
+@dataclass
+class NodeInfo:
+    iri: str
+    label: str
+    category: str
+    municipality: str | None = None
+    action_fields: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Filters:
+    actor_type: str | None = None
+    action_field: str | None = None
+    network: str | None = None
+
+    def active(self) -> bool:
+        return any((self.actor_type, self.action_field, self.network))
+
+
+def category_of(actor_type: str | None, is_network: bool) -> str:
+    if is_network:
+        return "network"
+    return actor_type if actor_type in CATEGORIES else (actor_type or "unknown")
+
+
+def build_graph(
+    nodes: Iterable[NodeInfo],
+    memberships: Iterable[tuple[str, str, str | None]],
+    part_of: Iterable[tuple[str, str]] = (),
+) -> nx.Graph:
+    """Nodes by IRI; edges: membership (member → organisation, with role) and part-of."""
+    graph = nx.Graph()
+    for node in nodes:
+        graph.add_node(node.iri, info=node)
+    for member, organisation, role in memberships:
+        if member in graph and organisation in graph:
+            graph.add_edge(member, organisation, relation="membership", role=role or "")
+    for child, parent in part_of:
+        if child in graph and parent in graph and not graph.has_edge(child, parent):
+            graph.add_edge(child, parent, relation="part-of", role="")
+    return graph
+
+
+def apply_filters(graph: nx.Graph, filters: Filters) -> nx.Graph:
+    keep = set(graph.nodes)
+    info = nx.get_node_attributes(graph, "info")
+    if filters.network:
+        chosen = {filters.network}
+        # the network, its parts (sub-groups) and everyone in any of them
+        chosen |= {
+            n for n in graph.neighbors(filters.network)
+            if graph.edges[n, filters.network]["relation"] == "part-of"
+        } if filters.network in graph else set()
+        keep &= chosen | {m for c in chosen if c in graph for m in graph.neighbors(c)}
+    if filters.action_field:
+        networks = {
+            n for n in keep
+            if info[n].category == "network" and filters.action_field in info[n].action_fields
+        }
+        keep &= networks | {m for n in networks for m in graph.neighbors(n)}
+    if filters.actor_type:
+        actors = {n for n in keep if info[n].category == filters.actor_type}
+        keep &= actors | {
+            m for n in actors for m in graph.neighbors(n) if info[m].category == "network"
+        }
+    return graph.subgraph(keep).copy()
+
+
+def layout(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """A seeded spring layout in vis-network's pixel scale, computed on the server for large
+    graphs so that the browser does not spin on physics."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    scale = 60.0 * graph.number_of_nodes() ** 0.5
+    positions = nx.spring_layout(graph, seed=seed, scale=scale, iterations=50)
+    return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
+
+
+def vis_data(
+    graph: nx.Graph,
+    urls: dict[str, str | None],
+    *,
+    server_layout_above: int = 500,
+) -> dict:
+    """Nodes and edges for vis-network; every text is plain text (the browser sets it with
+    textContent), sizes by number of ties, and for large graphs fixed positions."""
+    info = nx.get_node_attributes(graph, "info")
+    positions = layout(graph) if graph.number_of_nodes() > server_layout_above else None
+    nodes = []
+    for iri in sorted(graph.nodes, key=lambda n: info[n].label.casefold()):
+        node = info[iri]
+        name, colour, shape = CATEGORIES.get(node.category, UNKNOWN)
+        degree = graph.degree(iri)
+        entry = {
+            "id": iri,
+            "label": node.label,
+            "title": f"{node.label}\n{name}\n{degree} Verbindung{'en' if degree != 1 else ''}",
+            "category": node.category,
+            "color": colour,
+            "shape": shape,
+            "value": degree + 1,
+            "url": urls.get(iri),
+        }
+        if positions is not None:
+            entry["x"], entry["y"] = positions[iri]
+        nodes.append(entry)
+    edges = []
+    for source, target, data in sorted(graph.edges(data=True)):
+        relation = data["relation"]
+        text = "Teil von" if relation == "part-of" else (data["role"] or "Mitglied")
+        edges.append(
+            {
+                "from": source,
+                "to": target,
+                "relation": relation,
+                "title": f"{info[source].label} – {info[target].label}: {text}",
+                "dashes": relation == "part-of",
+            }
+        )
+    counts = Counter(info[n].category for n in graph.nodes)
+    legend = [
+        {"category": key, "label": CATEGORIES.get(key, UNKNOWN)[0],
+         "color": CATEGORIES.get(key, UNKNOWN)[1], "shape": CATEGORIES.get(key, UNKNOWN)[2],
+         "count": counts[key]}
+        for key in list(CATEGORIES) + sorted(set(counts) - set(CATEGORIES))
+        if counts.get(key)
+    ]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "legend": legend,
+        "physics": positions is None,
+    }
+
+
+def graphml(graph: nx.Graph) -> str:
+    """GraphML with plain string attributes (networkx escapes them as XML)."""
+    export = nx.Graph()
+    info = nx.get_node_attributes(graph, "info")
+    for iri in graph.nodes:
+        node = info[iri]
+        export.add_node(
+            iri,
+            label=node.label,
+            category=node.category,
+            category_label=CATEGORIES.get(node.category, UNKNOWN)[0],
+            municipality=node.municipality or "",
+        )
+    for source, target, data in graph.edges(data=True):
+        export.add_edge(source, target, relation=data["relation"], role=data["role"])
+    return "\n".join(nx.generate_graphml(export)) + "\n"

@@ -1,0 +1,90 @@
+"""Beratungsfolge: the consultations of a council paper, in order."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from graph.errors import NotFoundError
+from graph.namespaces import entity_iri
+from webapp.entities import municipality, named_query
+from webapp.links import check_slug, entity_url
+from webapp.pages import page, render
+from webapp.store import select
+
+blueprint = Blueprint("papers", __name__)
+
+PAPER = """
+SELECT ?paper ?label ?number ?type ?date ?dateText ?concerns ?concernsLabel WHERE {
+  ?paper a ikg:Paper ; skos:prefLabel ?label .
+  OPTIONAL { ?paper dcterms:identifier ?number }
+  OPTIONAL { ?paper ikg:paperType ?type }
+  OPTIONAL { ?paper dcterms:date ?date }
+  OPTIONAL { ?paper ikg:dateText ?dateText }
+  OPTIONAL { ?paper ikg:concerns ?concerns . ?concerns skos:prefLabel ?concernsLabel }
+}
+"""
+
+#: the passages that state each consultation, by its position in the paper's list
+SOURCES = """
+SELECT ?order ?passage ?document ?documentLabel ?paper WHERE {
+  ?c a ikg:Consultation ; ikg:paper ?paper ; ikg:order ?order ;
+     prov:qualifiedDerivation ?d .
+  ?d ikg:passage ?passage ; prov:entity ?document .
+  OPTIONAL { ?document skos:prefLabel ?documentLabel }
+}
+"""
+
+
+def boolean(term) -> bool | None:
+    return None if term is None else bool(term.toPython())
+
+
+@page(blueprint, "/vorlage/<slug>/<paper_id>", endpoint="consultations")
+def consultations(fmt: str, slug: str, paper_id: str):
+    city = municipality(slug)
+    check_slug(paper_id, "Vorlage")
+    paper = entity_iri(slug, paper_id)
+    rows = select(PAPER, paper=paper)
+    if not rows:
+        raise NotFoundError(
+            f"Eine Vorlage '{paper_id}' gibt es in den Daten von {city['label']} nicht."
+        )
+    head = rows[0]
+    # the named query 'consultations' is the one definition of a paper's Beratungsfolge
+    steps: dict[int, dict] = {}
+    for row in named_query("consultations", {"paper": f"{slug}/{paper_id}"}).dicts():
+        order = int(row["order"].toPython())
+        steps.setdefault(order, {
+            "order": order,
+            "body": {"label": row["bodyLabel"], "url": entity_url(row["body"])},
+            "role": row["role"],
+            "authoritative": boolean(row["authoritative"]),
+            "public": boolean(row["public"]),
+            "date": row["date"],
+            "date_text": row["when"],
+            "result": row["result"],
+            "sources": [],
+        })
+    for row in select(SOURCES, paper=paper):
+        step = steps.get(int(row["order"].toPython()))
+        if step is not None:
+            source = {"document": row["documentLabel"], "url": entity_url(row["document"]),
+                      "passage": row["passage"]}
+            if source not in step["sources"]:
+                step["sources"].append(source)
+    data = {
+        "municipality": city,
+        "paper": {
+            "iri": paper,
+            "label": head["label"],
+            "number": head["number"],
+            "type": head["type"],
+            "date": head["date"],
+            "date_text": head["dateText"],
+            "concerns": None if head["concerns"] is None else {
+                "label": head["concernsLabel"], "url": entity_url(head["concerns"])},
+            "url": entity_url(paper),
+        },
+        "consultations": sorted(steps.values(), key=lambda s: s["order"]),
+    }
+    return render(fmt, "papers/consultations.html", data, city=city)

@@ -1,0 +1,140 @@
+"""Start page, municipality overview and the search over all labels."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from typing import Any
+
+from flask import Blueprint, request
+from rdflib import Literal
+
+from graph.errors import QueryError
+from webapp.entities import (
+    action_fields,
+    counts,
+    entities_of,
+    group_entities,
+    mso_count_texts,
+    municipalities,
+    municipality,
+)
+from webapp.links import entity_url, slug_of
+from webapp.pages import page, render
+from webapp.store import select
+
+blueprint = Blueprint("start", __name__)
+
+MAX_SEARCH_LENGTH = 200
+SEARCH_LIMIT = 200
+
+#: order of the sections on a municipality's overview
+SECTIONS = (
+    "Verwaltungseinheit",
+    "Gremium",
+    "Organisation",
+    "Netzwerk",
+    "Integrationskonzept",
+    "Konzeptfassung",
+    "Ziel",
+    "Indikator",
+    "Maßnahme",
+    "Förderung",
+    "Vorlage",
+    "Ereignis",
+    "Quelldokument",
+)
+
+
+@page(blueprint, "/")
+def index(fmt: str):
+    per_city = counts()
+    mso_texts = mso_count_texts()
+    cities = []
+    for city in municipalities():
+        numbers = dict(per_city[city["slug"]])
+        numbers["action_fields"] = len(action_fields(city["slug"]))
+        cities.append(
+            {**city, "counts": numbers, "mso_count_texts": mso_texts.get(city["slug"], [])}
+        )
+    return render(fmt, "start/index.html", {"municipalities": cities})
+
+
+@page(blueprint, "/kommune/<slug>", endpoint="municipality")
+def municipality_page(fmt: str, slug: str):
+    city = municipality(slug)
+    numbers = dict(counts()[slug])
+    fields = action_fields(slug)
+    numbers["action_fields"] = len(fields)
+    sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entity in entities_of(slug):
+        if entity["kind"] in SECTIONS:
+            sections[entity["kind"]].append(
+                {"iri": entity["iri"], "label": entity["label"], "url": entity["url"]}
+            )
+    data = {
+        "municipality": city,
+        "counts": numbers,
+        "mso_count_texts": mso_count_texts().get(slug, []),
+        "action_fields": [
+            {
+                "iri": row["field"],
+                "url": entity_url(row["field"]),
+                "notation": row["notation"],
+                "label": row["label"],
+                "references": row["references"],
+                "edition": row["editionLabel"],
+            }
+            for row in fields
+        ],
+        "sections": {kind: sections[kind] for kind in SECTIONS if sections.get(kind)},
+    }
+    return render(fmt, "start/municipality.html", data, city=city)
+
+
+
+@page(blueprint, "/suche")
+def search(fmt: str):
+    query = request.args.get("q", "")
+    words = check_search(query)
+    results: list[dict[str, Any]] = []
+    truncated = False
+    if words:
+        rows = select(
+            """
+            SELECT DISTINCT ?e ?label ?type ?matched ?q WHERE {
+              { ?e skos:prefLabel ?matched } UNION { ?e skos:altLabel ?matched }
+              UNION { ?e dcterms:identifier ?matched }
+              FILTER (CONTAINS(LCASE(STR(?matched)), LCASE(STR(?q))))
+              ?e skos:prefLabel ?label ; a ?type .
+            }""",
+            q=Literal(words),
+        )
+        found = group_entities(rows)
+        # the parts of other entities (memberships, responsibilities, consultations) last
+        parts = {"Mitgliedschaft", "Zuständigkeit", "Beratung", "Herleitung"}
+        found.sort(key=lambda e: (e["kind"] in parts, str(e["label"]).casefold()))
+        truncated = len(found) > SEARCH_LIMIT
+        results = [
+            {
+                "iri": e["iri"],
+                "label": e["label"],
+                "kind": e["kind"],
+                "municipality": slug_of(e["iri"]),
+                "url": e["url"],
+            }
+            for e in found[:SEARCH_LIMIT]
+        ]
+    data = {"q": query, "results": results, "truncated": truncated}
+    return render(fmt, "start/search.html", data)
+
+
+def check_search(query: str) -> str:
+    if len(query) > MAX_SEARCH_LENGTH:
+        raise QueryError(
+            f"Parameter 'q' ist zu lang ({len(query)} Zeichen, höchstens {MAX_SEARCH_LENGTH}).",
+            parameter="q",
+        )
+    if any(unicodedata.category(char) == "Cc" for char in query):
+        raise QueryError("Parameter 'q' enthält Steuerzeichen.", parameter="q")
+    return " ".join(query.split())
