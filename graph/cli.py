@@ -180,7 +180,7 @@ def query(
         if show_help:
             click.echo(named.help_text())
             return
-        values = _parse_params(params)
+        values = _parse_params(params, named)
         store = EmbeddedStore(store_path or settings.store_path)
         result = run_named_query(store, named, values, row_cap=settings.row_cap)
     except IkgError as error:
@@ -189,18 +189,21 @@ def query(
     click.echo(render(result, output_format, named.columns))
 
 
-def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+def _parse_params(params: tuple[str, ...], named) -> dict[str, str]:
     from graph.errors import QueryError
+    from graph.queries import accepted_parameters
 
+    accepted = f"Parameter von '{named.name}': {accepted_parameters(named)}"
     values: dict[str, str] = {}
     for item in params:
         key, separator, value = item.partition("=")
         if not separator or not key:
             raise QueryError(
-                f"--param erwartet KEY=VALUE, nicht {item[:60]!r}", parameter=key or None
+                f"--param erwartet KEY=VALUE, nicht {item[:60]!r}. {accepted}",
+                parameter=key or None,
             )
         if key in values:
-            raise QueryError(f"Parameter '{key}' ist zweimal angegeben", parameter=key)
+            raise QueryError(f"Parameter '{key}' ist zweimal angegeben. {accepted}", parameter=key)
         values[key] = value
     return values
 

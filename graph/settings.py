@@ -24,8 +24,6 @@ class Settings:
     seeds_dir: Path = field(
         default=PROJECT_ROOT.parent / "shared" / "seeds", metadata={"env": "IKG_SEEDS"}
     )
-    #: Seconds a query may run before it is stopped.
-    query_timeout: float = field(default=10.0, metadata={"env": "IKG_QUERY_TIMEOUT"})
     #: Most result rows a query returns; a truncated result says so.
     row_cap: int = field(default=10_000, metadata={"env": "IKG_ROW_CAP"})
     #: Completed builds kept beside the current one (readers may still have them open).

@@ -286,3 +286,11 @@ def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output
+
+
+def test_cli_malformed_param_names_the_accepted_ones(runner) -> None:
+    result = runner.invoke(main, ["query", "gaps", "--param", "municipality"])
+    assert result.exit_code == 2
+    assert "--param erwartet KEY=VALUE" in result.output
+    assert "municipality (municipality, erforderlich)" in result.output
+    assert "actor-type (actor-type, optional)" in result.output

@@ -38,7 +38,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         STORE_PATH=settings.store_path,
         QUERIES_DIR=settings.queries_dir,
         ROW_CAP=settings.row_cap,
-        QUERY_TIMEOUT=settings.query_timeout,
         #: more nodes than this: the layout is computed on the server and physics is off
         LAYOUT_ON_SERVER_ABOVE=500,
         JSON_SORT_KEYS=False,
