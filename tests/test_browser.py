@@ -4,6 +4,7 @@ server on a free loopback port."""
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -199,3 +200,13 @@ def test_no_dialog_fires_for_hostile_names(page, hostile_url, path):
     assert page.recorder.dialogs == []
     assert page.locator("img[src=x]").count() == 0
     assert page.recorder.foreign(hostile_url) == []
+
+
+def test_focus_fades_everything_outside_the_neighbourhood(page, base_url):
+    path = "/kommune/oberhausen/netzwerk?fokus=oberhausen/ki&umkreis=1"
+    expected = fetch_json(base_url + path.replace("netzwerk?", "netzwerk.json?"))["focus"]
+    drawn = open_network(page, base_url + path)
+    highlighted = int(page.get_attribute("#network", "data-highlighted-count"))
+    assert highlighted == expected["highlighted"] < drawn
+    assert "Umgebung von" in page.text_content("#network-status")
+    page.screenshot(path=str(Path(tempfile.gettempdir()) / "ikg-focus.png"))

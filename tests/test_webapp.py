@@ -308,3 +308,30 @@ def test_static_vendor_assets_are_served_by_the_app(client):
     with client.get("/static/vendor/vis-network/vis-network.min.js") as script:
         assert script.status_code == 200 and b"vis-network" in script.data[:200]
     assert client.get("/netzwerk/farben.css").mimetype == "text/css"
+
+
+def test_focus_highlights_the_neighbourhood_and_fades_the_rest(client):
+    base = "/kommune/oberhausen/netzwerk.json"
+    whole = client.get(base).get_json()
+    ki = next(n for n in whole["nodes"] if n["id"].endswith("/oberhausen/ki"))
+    neighbours = {e["to"] for e in whole["edges"] if e["from"] == ki["id"]} | {
+        e["from"] for e in whole["edges"] if e["to"] == ki["id"]
+    }
+    one = client.get(base + "?fokus=oberhausen/ki&umkreis=1").get_json()
+    highlighted = {n["id"] for n in one["nodes"] if not n["faded"]}
+    assert highlighted == neighbours | {ki["id"]}
+    assert one["focus"] == {"id": ki["id"], "steps": 1, "highlighted": len(highlighted)}
+    assert len(one["nodes"]) == len(whole["nodes"])  # faded, not removed
+    two = client.get(base + "?fokus=oberhausen/ki&umkreis=2").get_json()
+    highlighted_two = {n["id"] for n in two["nodes"] if not n["faded"]}
+    assert highlighted < highlighted_two
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("fokus=oberhausen/gibt-es-nicht", "fokus"), ("fokus=oberhausen/ki&umkreis=3", "umkreis")],
+)
+def test_bad_focus_is_a_400_naming_the_parameter(client, query, parameter):
+    response = client.get(f"/kommune/oberhausen/netzwerk.json?{query}")
+    assert response.status_code == 400
+    assert f"'{parameter}'" in response.get_json()["error"]["message"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import networkx as nx
 from flask import Blueprint, Response, current_app, request, url_for
 
 from graph.errors import QueryError
@@ -138,15 +139,47 @@ def read_filters(graph, field_labels: dict[str, str]) -> Filters:
     return filters
 
 
+FOCUS_STEPS = ("1", "2")
+
+
+def read_focus(graph) -> tuple[str | None, int]:
+    """The node whose neighbourhood is highlighted (``fokus``, its short id) and how many
+    steps around it (``umkreis``, 1 or 2); everything else is drawn faded."""
+    value = request.args.get("fokus", "").strip()
+    steps = request.args.get("umkreis", "").strip() or "1"
+    if steps not in FOCUS_STEPS:
+        raise QueryError(
+            f"Parameter 'umkreis': '{steps[:20]}' ist nicht erlaubt. Erlaubt: 1, 2",
+            parameter="umkreis",
+        )
+    if not value:
+        return None, int(steps)
+    by_short = {short(n): n for n in graph.nodes}
+    if value not in by_short:
+        raise QueryError(
+            f"Parameter 'fokus': kein Knoten '{value[:60]}' in dieser Ansicht "
+            "(Kennung wie 'oberhausen/ki'; Filter beachten).",
+            parameter="fokus",
+        )
+    return by_short[value], int(steps)
+
+
 def network_view(fmt: str, slug: str | None):
     city = municipality(slug) if slug else None
     full, field_labels = load_graph(slug)
     filters = read_filters(full, field_labels)
     graph = apply_filters(full, filters)
+    focus, steps = read_focus(graph)
     urls = {iri: entity_url_of(iri) for iri in graph.nodes}
     diagram = vis_data(
         graph, urls, server_layout_above=current_app.config["LAYOUT_ON_SERVER_ABOVE"]
     )
+    diagram["focus"] = None
+    if focus is not None:
+        near = nx.single_source_shortest_path_length(graph, focus, cutoff=steps)
+        for node in diagram["nodes"]:
+            node["faded"] = node["id"] not in near
+        diagram["focus"] = {"id": focus, "steps": steps, "highlighted": len(near)}
     info = {n: d["info"] for n, d in full.nodes(data=True)}
     options = {
         "typ": sorted(
@@ -165,6 +198,7 @@ def network_view(fmt: str, slug: str | None):
         ),
     }
     chosen = {p: v for p in FILTER_PARAMETERS if (v := request.args.get(p, "").strip())}
+    # the GraphML export is the filtered data; the focus only changes how the view is drawn
     if slug:
         graphml_url = url_for("network.municipality_graphml", slug=slug, **chosen)
     else:
@@ -174,6 +208,11 @@ def network_view(fmt: str, slug: str | None):
         "graphml_url": graphml_url,
         "filters": {p: request.args.get(p, "") for p in FILTER_PARAMETERS},
         "options": options,
+        "focus_options": sorted(
+            ({"value": short(n), "label": info[n].label} for n in graph.nodes),
+            key=lambda o: o["label"].casefold(),
+        ),
+        "focus_choice": {"fokus": request.args.get("fokus", ""), "umkreis": str(steps)},
         "node_count": len(diagram["nodes"]),
         "edge_count": len(diagram["edges"]),
         **diagram,

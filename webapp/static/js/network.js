@@ -16,6 +16,9 @@
     return element;
   }
 
+  var faded = {};
+  payload.nodes.forEach(function (n) { if (n.faded) { faded[n.id] = true; } });
+
   var nodes = new vis.DataSet(payload.nodes.map(function (n) {
     var node = {
       id: n.id, label: n.label, title: tooltip(n.title), value: n.value, shape: n.shape,
@@ -23,11 +26,18 @@
                highlight: { background: n.color, border: "#000000" } },
       url: n.url
     };
+    if (n.faded) {
+      // outside the focused neighbourhood: still there, but in the background
+      node.opacity = 0.15;
+      node.font = { color: "rgba(31, 35, 40, 0.25)" };
+    }
     if (typeof n.x === "number") { node.x = n.x; node.y = n.y; }
     return node;
   }));
   var edges = new vis.DataSet(payload.edges.map(function (e, i) {
-    return { id: i, from: e.from, to: e.to, title: tooltip(e.title), dashes: e.dashes };
+    var edge = { id: i, from: e.from, to: e.to, title: tooltip(e.title), dashes: e.dashes };
+    if (faded[e.from] || faded[e.to]) { edge.color = { color: "rgba(154, 164, 174, 0.15)" }; }
+    return edge;
   }));
 
   var options = {
@@ -64,7 +74,17 @@
     if (ready) { return; }
     ready = true;
     network.setOptions({ physics: false });
-    network.fit();
+    if (payload.focus) {
+      var near = nodes.getIds().filter(function (id) { return !faded[id]; });
+      network.fit({ nodes: near, animation: false });
+      network.selectNodes([payload.focus.id]);
+      container.setAttribute("data-highlighted-count", String(near.length));
+      say("Umgebung von „" + nodes.get(payload.focus.id).label + "“ (" + payload.focus.steps +
+          (payload.focus.steps === 1 ? " Schritt" : " Schritte") + "): " + near.length +
+          " von " + nodes.length + " Knoten hervorgehoben.");
+    } else {
+      network.fit();
+    }
     container.setAttribute("data-node-count", String(nodes.length));
     container.setAttribute("data-edge-count", String(edges.length));
     container.setAttribute("data-ready", "true");
@@ -100,6 +120,10 @@
     network.selectNodes([hit.id]);
     network.focus(hit.id, { scale: 1.6, animation: false });
     container.setAttribute("data-focused-node", hit.id);
+    // offer the found node as the focus of the next view
+    var focusSelect = document.getElementById("focus-node");
+    var shortId = hit.id.indexOf("/id/") !== -1 ? hit.id.split("/id/")[1] : "";
+    if (focusSelect && shortId) { focusSelect.value = shortId; }
     say("Gefunden: " + hit.label + (match.length > 1 ? " (und " + (match.length - 1) +
         " weitere Treffer)" : ""));
   }
