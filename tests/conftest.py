@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph
 
-from graph.build import BuildSummary, build
+from graph.build import BuildSummary, build, prepare
+from graph.namespaces import ONTOLOGY_GRAPH
 from graph.queries import NamedQuery, load_queries
 from graph.settings import PROJECT_ROOT, Settings
 from graph.store import EmbeddedStore
@@ -25,6 +27,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildSummary]
     store_path = tmp_path_factory.mktemp("store") / "store"
     summary = build(DATA_DIR, store_path, seeds_dir=SEEDS_DIR)
     return store_path, summary
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Graph:
+    """The cities' data mapped and SHACL-validated as the build does, all graphs but the
+    ontology's in one graph (raises SourceError on any violation)."""
+    prepared = prepare(DATA_DIR, SEEDS_DIR)
+    union = Graph()
+    for graph_iri, graph in prepared.graphs.items():
+        if graph_iri != ONTOLOGY_GRAPH:
+            union += graph
+    return union
 
 
 @pytest.fixture(scope="session")

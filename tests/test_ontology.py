@@ -15,8 +15,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from graph.namespaces import ID, IKG, ONTOLOGY_GRAPH, SH
-from graph.settings import PROJECT_ROOT, Settings
+from graph.namespaces import ID, IKG, SH
+from graph.settings import PROJECT_ROOT
 
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "ikg.ttl"
 SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
@@ -222,21 +222,6 @@ def test_shapes_accept_the_graph_written_to_a_file_and_read_back(
 
 
 # -- the real data -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def real_data() -> Graph:
-    """The cities' data mapped and validated as the build does; raises SourceError on violations."""
-    build = pytest.importorskip("graph.build")
-    data_dir = PROJECT_ROOT / "data"
-    if not any(path.is_dir() and path.name != "reference" for path in data_dir.iterdir()):
-        pytest.skip("no municipality data")
-    prepared = build.prepare(data_dir, Settings().seeds_dir)
-    union = Graph()
-    for graph_iri, graph in prepared.graphs.items():
-        if graph_iri != ONTOLOGY_GRAPH:
-            union += graph
-    return union
 
 
 def test_real_data_conforms(real_data: Graph) -> None:
