@@ -218,7 +218,6 @@ def sparql(sparql: str | None, query_file, output_format: str, store_path: Path 
 
     The store is opened read-only: updates are refused.
     """
-    from graph.namespaces import PREFIXES
     from graph.results import render
     from graph.store import EmbeddedStore
 
@@ -227,14 +226,9 @@ def sparql(sparql: str | None, query_file, output_format: str, store_path: Path 
         click.echo("Fehler: give a query text or -f FILE (exactly one).", err=True)
         sys.exit(2)
     text = sparql if sparql is not None else query_file.read()
-    prefixes = "".join(
-        f"PREFIX {name}: <{iri}>\n"
-        for name, iri in PREFIXES.items()
-        if f"PREFIX {name}:" not in text
-    )
     try:
         store = EmbeddedStore(store_path or settings.store_path)
-        result = store.query(prefixes + text, row_cap=settings.row_cap)
+        result = store.query(text, row_cap=settings.row_cap)
     except IkgError as error:
         _fail(error)
         return

@@ -32,7 +32,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import NotFoundError, QueryError
-from graph.namespaces import PREFIXES, municipality_iri
+from graph.namespaces import municipality_iri
 from graph.store import EmbeddedStore, QueryResult
 
 HEADER_PREFIX = "#+"
@@ -270,10 +270,8 @@ def _resolve(
 
 def known_municipalities(store: EmbeddedStore) -> dict[str, str]:
     result = store.query(
-        _prefixed(
-            "SELECT ?m ?label WHERE { ?m a ikg:Municipality ; skos:prefLabel ?label ; "
-            "ikg:fictional ?fictional . }"
-        )
+        "SELECT ?m ?label WHERE { ?m a ikg:Municipality ; skos:prefLabel ?label ; "
+        "ikg:fictional ?fictional . }"
     )
     return {str(row[0]).rsplit("/", 1)[-1]: str(row[1]) for row in result.rows}
 
@@ -374,7 +372,7 @@ def _lookup(
        none → the closest names are suggested.
     """
     labels: dict[str, set[str]] = {}
-    rows = store.query(_prefixed(ENTITY_CANDIDATES[parameter.type])).rows
+    rows = store.query(ENTITY_CANDIDATES[parameter.type]).rows
     for entity, label, municipality in rows:
         if scope is not None and municipality is not None and municipality != scope:
             continue
@@ -464,10 +462,6 @@ def _shown(value: str) -> str:
     clean = "".join(c if unicodedata.category(c) not in {"Cc", "Cs"} else "?" for c in value)
     return clean if len(clean) <= 60 else clean[:57] + "…"
 
-
-def _prefixed(query: str) -> str:
-    prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
-    return prefixes + query
 
 
 def describe(queries: dict[str, NamedQuery]) -> list[dict[str, Any]]:

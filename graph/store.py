@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
 import shutil
 import time
@@ -23,6 +24,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import QueryError, StoreError
+from graph.namespaces import PREFIXES
 
 
 @dataclass
@@ -105,15 +107,20 @@ class EmbeddedStore:
     ) -> QueryResult:
         """Run a read-only query; values in ``bindings`` are substituted as RDF terms.
 
-        SELECT gives ``rows``, ASK ``boolean``, CONSTRUCT/DESCRIBE ``triples``. The store is
-        open read-only and this method cannot run updates (they do not parse as a query).
+        SELECT gives ``rows``, ASK ``boolean``, CONSTRUCT/DESCRIBE ``triples``. The project's
+        prefixes (``ikg:``, ``org:``, ``skos:`` …) are predefined; a query may declare its own.
+        The store is open read-only and this method cannot run updates (they do not parse as a
+        query).
         """
         substitutions = {
             ox.Variable(name): to_oxigraph(value) for name, value in (bindings or {}).items()
         }
         try:
             answer = self._store.query(
-                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
+                sparql,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+                substitutions=substitutions or None,
             )
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from error
@@ -131,7 +138,9 @@ class EmbeddedStore:
                     break
                 rows.append(tuple(from_oxigraph(solution[v]) for v in variables))
             return QueryResult(variables=variables, rows=rows, truncated=truncated)
-        triples = list(answer)
+        # read one past the cap, so a cut result is known without reading it all
+        limit = None if row_cap is None else row_cap + 1
+        triples = list(itertools.islice(answer, limit))
         truncated = row_cap is not None and len(triples) > row_cap
         if truncated:
             triples = triples[:row_cap]

@@ -294,3 +294,11 @@ def test_cli_malformed_param_names_the_accepted_ones(runner) -> None:
     assert "--param erwartet KEY=VALUE" in result.output
     assert "municipality (municipality, erforderlich)" in result.output
     assert "actor-type (actor-type, optional)" in result.output
+
+
+def test_construct_results_are_cut_at_the_row_cap_and_say_so(store: EmbeddedStore) -> None:
+    sparql = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }"
+    capped = store.query(sparql, row_cap=2)
+    assert capped.truncated
+    assert len(Graph().parse(data=capped.triples, format="nt")) == 2
+    assert not store.query(sparql, row_cap=100_000).truncated

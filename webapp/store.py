@@ -13,10 +13,7 @@ from pathlib import Path
 from flask import current_app
 from rdflib.term import Node
 
-from graph.namespaces import PREFIXES
 from graph.store import EmbeddedStore
-
-PREFIX_TEXT = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 
 _lock = threading.Lock()
 
@@ -33,12 +30,12 @@ def get_store() -> EmbeddedStore:
 
 
 def select(sparql: str, **bindings: Node) -> list[dict[str, Node | None]]:
-    """Run a SELECT with our prefixes; values are bound as RDF terms, never pasted.
+    """Run a SELECT (the project's prefixes are predefined); values are bound as RDF terms.
 
     pyoxigraph only substitutes variables that the projection names, so every query here
     projects its bound variables.
     """
     result = get_store().query(
-        PREFIX_TEXT + sparql, bindings, row_cap=current_app.config["ROW_CAP"]
+        sparql, bindings, row_cap=current_app.config["ROW_CAP"]
     )
     return result.dicts()
