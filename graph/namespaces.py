@@ -150,6 +150,15 @@ def entity_iri(slug: str, local_id: str) -> URIRef:
     return ID[f"{slug}/{local_id}"]
 
 
+def short_id(iri: str) -> str:
+    """The inverse of entity_iri: '…/id/oberhausen/ki' → 'oberhausen/ki'; any other IRI
+    (a reference term) → its last segment."""
+    text = str(iri)
+    if text.startswith(str(ID)):
+        return text[len(str(ID)) :]
+    return text.rsplit("/", 1)[-1]
+
+
 def action_field_reference_iri(field_id: str) -> URIRef:
     return REF[f"action-field/{field_id}"]
 

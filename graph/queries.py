@@ -32,7 +32,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import NotFoundError, QueryError
-from graph.namespaces import municipality_iri
+from graph.namespaces import municipality_iri, short_id
 from graph.store import EmbeddedStore, QueryResult
 
 HEADER_PREFIX = "#+"
@@ -349,13 +349,6 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", unicodedata.normalize("NFC", text).casefold())
 
 
-def _local_id(entity: str) -> str:
-    """'…/id/oberhausen/ki' → 'oberhausen/ki'; reference terms → their last segment."""
-    if "/id/" in entity:
-        return entity.split("/id/", 1)[1]
-    return entity.rsplit("/", 1)[-1]
-
-
 def _lookup(
     store: EmbeddedStore,
     query: NamedQuery,
@@ -381,11 +374,11 @@ def _lookup(
     first = [
         entity
         for entity, names in labels.items()
-        if _local_id(entity) == value
-        or _local_id(entity).rsplit("/", 1)[-1] == value
+        if short_id(entity) == value
+        or short_id(entity).rsplit("/", 1)[-1] == value
         or folded in {name.casefold() for name in names}
     ]
-    exact_id = [entity for entity in first if _local_id(entity) == value]
+    exact_id = [entity for entity in first if short_id(entity) == value]
     if len(exact_id) == 1:
         return URIRef(exact_id[0])
     if len(first) == 1:
@@ -411,7 +404,7 @@ def _lookup(
     close = _closest(value, wanted, labels)
     hint = f" Ähnlich: {'; '.join(close)}." if close else ""
     noun = _ENTITY_NOUNS.get(parameter.type, "Eintrag")
-    where = f" in {_local_id(str(scope))}" if scope is not None else ""
+    where = f" in {short_id(str(scope))}" if scope is not None else ""
     raise _error(
         query,
         parameter.name,
@@ -445,7 +438,7 @@ def _ambiguous(
     labels: dict[str, set[str]],
 ) -> QueryError:
     listed = "; ".join(
-        f"{_local_id(entity)} ({sorted(labels[entity], key=lambda n: (-len(n), n))[0]})"
+        f"{short_id(entity)} ({sorted(labels[entity], key=lambda n: (-len(n), n))[0]})"
         for entity in sorted(matches)[:10]
     )
     more = f" und {len(matches) - 10} weitere" if len(matches) > 10 else ""

@@ -8,7 +8,7 @@ import networkx as nx
 from flask import Blueprint, Response, current_app, request, url_for
 
 from graph.errors import QueryError
-from graph.namespaces import ACTOR_TYPE_SCHEME, ID, municipality_iri
+from graph.namespaces import ACTOR_TYPE_SCHEME, municipality_iri, short_id
 from webapp.entities import municipality
 from webapp.links import entity_url
 from webapp.network_graph import (
@@ -65,10 +65,6 @@ SELECT ?child ?parent ?m WHERE { ?child ikg:municipality ?m ; org:subOrganizatio
 """
 
 
-def short(iri: str) -> str:
-    return iri[len(str(ID)) :] if iri.startswith(str(ID)) else iri.rsplit("/", 1)[-1]
-
-
 def load_graph(slug: str | None):
     bindings: dict[str, Any] = {"m": municipality_iri(slug)} if slug else {}
     node_rows = select(NODES, scheme=ACTOR_TYPE_SCHEME, **bindings)
@@ -90,8 +86,8 @@ def load_graph(slug: str | None):
     for row in select(FIELDS, **bindings):
         iri = str(row["e"])
         if iri in nodes:
-            nodes[iri].action_fields.add(short(str(row["field"])))
-            field_labels[short(str(row["field"]))] = str(row["fieldLabel"])
+            nodes[iri].action_fields.add(short_id(str(row["field"])))
+            field_labels[short_id(str(row["field"]))] = str(row["fieldLabel"])
     memberships = [
         (str(r["member"]), str(r["org"]), None if r["role"] is None else str(r["role"]))
         for r in select(MEMBERSHIPS, **bindings)
@@ -103,8 +99,8 @@ def load_graph(slug: str | None):
 def read_filters(graph, field_labels: dict[str, str]) -> Filters:
     filters = Filters()
     info = {n: d["info"] for n, d in graph.nodes(data=True)}
-    networks = {short(n): n for n, node in info.items() if node.category in ("network",)}
-    bodies = {short(n): n for n, node in info.items() if node.category == "politisches-gremium"}
+    networks = {short_id(n): n for n, node in info.items() if node.category in ("network",)}
+    bodies = {short_id(n): n for n, node in info.items() if node.category == "politisches-gremium"}
     for parameter, attribute in FILTER_PARAMETERS.items():
         value = request.args.get(parameter, "").strip()
         if not value:
@@ -154,7 +150,7 @@ def read_focus(graph) -> tuple[str | None, int]:
         )
     if not value:
         return None, int(steps)
-    by_short = {short(n): n for n in graph.nodes}
+    by_short = {short_id(n): n for n in graph.nodes}
     if value not in by_short:
         raise QueryError(
             f"Parameter 'fokus': kein Knoten '{value[:60]}' in dieser Ansicht "
@@ -192,7 +188,7 @@ def network_view(fmt: str, slug: str | None):
             key=lambda o: o["label"].casefold(),
         ),
         "netzwerk": sorted(
-            ({"value": short(n), "label": i.label} for n, i in info.items()
+            ({"value": short_id(n), "label": i.label} for n, i in info.items()
              if i.category in ("network", "politisches-gremium")),
             key=lambda o: o["label"].casefold(),
         ),
@@ -209,7 +205,7 @@ def network_view(fmt: str, slug: str | None):
         "filters": {p: request.args.get(p, "") for p in FILTER_PARAMETERS},
         "options": options,
         "focus_options": sorted(
-            ({"value": short(n), "label": info[n].label} for n in graph.nodes),
+            ({"value": short_id(n), "label": info[n].label} for n in graph.nodes),
             key=lambda o: o["label"].casefold(),
         ),
         "focus_choice": {"fokus": request.args.get("fokus", ""), "umkreis": str(steps)},

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, request
 
 from graph.errors import QueryError
-from graph.namespaces import municipality_iri
+from graph.namespaces import municipality_iri, short_id
 from webapp.entities import municipality
 from webapp.links import entity_url, local_id
 from webapp.pages import page, render
@@ -44,7 +44,8 @@ SELECT ?r ?document ?documentLabel ?passage ?m WHERE {
 
 
 def short(iri: Any) -> str:
-    return local_id(iri).split("/", 1)[-1] if "/" in local_id(iri) else local_id(iri)
+    """The bare id within its municipality ('oberhausen/ki' → 'ki')."""
+    return short_id(str(iri)).split("/", 1)[-1]
 
 
 @page(blueprint, "/kommune/<slug>/zustaendigkeiten", endpoint="table")
