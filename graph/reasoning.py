@@ -36,9 +36,7 @@ from owlready2 import reasoning as owlready2_reasoning
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from graph.errors import IkgError
-from graph.settings import PROJECT_ROOT
-
-ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "ikg.ttl"
+from graph.mapping import ONTOLOGY_FILE
 
 #: Data nodes are renamed to ``<ALIAS_NAMESPACE>n<number>`` for Pellet; Pellet prints "n<number>".
 ALIAS_NAMESPACE = "https://w3id.org/ikg/explain#"

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyshacl
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from graph.mapping import ONTOLOGY_FILE, SHAPES_FILE
 from graph.namespaces import ID, IKG, SH
-from graph.settings import PROJECT_ROOT
+from graph.validate import validate_graph
 
-ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "ikg.ttl"
-SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
 FIXTURES = Path(__file__).parent / "fixtures" / "ontology"
 SHAPES = Namespace("https://w3id.org/ikg/shapes#")
 
@@ -48,20 +46,8 @@ def context(ontology: Graph) -> Graph:
 
 def violations(data: Graph, shapes: Graph, context: Graph) -> set[tuple[URIRef, URIRef]]:
     """(focus node, source shape) of every violation, validated as the build does."""
-    _conforms, results, _text = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=context,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-    )
-    report = results.value(predicate=RDF.type, object=SH.ValidationReport)
-    found = set()
-    for result in results.objects(report, SH.result):  # top level; details hang below
-        if results.value(result, SH.resultSeverity) == SH.Violation:
-            found.add((results.value(result, SH.focusNode), results.value(result, SH.sourceShape)))
-    return found
+    report = validate_graph(data, shapes, context)
+    return {(URIRef(v.focus), URIRef(v.shape)) for v in report.violations}
 
 
 def case_graph(case: Path) -> Graph:
