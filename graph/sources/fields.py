@@ -1,0 +1,419 @@
+"""Checking the fields of one record against its spec: types, dates, text hygiene, ids.
+
+References are only noted here (``PendingRef``); the reader resolves them once every file of
+a municipality has been read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from graph.errors import Problem
+from graph.sources.loader import LocatedDict, LocatedList
+from graph.sources.records import Citation, Record
+from graph.sources.schema import Field, RecordSpec
+
+ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+AGS_PATTERN = re.compile(r"^\d{8}$")
+# A tag-like "<x", "</x", "<!" or "<?" is markup; a lone "<" or "a < b" is not.
+MARKUP = re.compile(r"<\s*[/!?]?\s*[A-Za-z]")
+# Bidirectional overrides can make a name display as something else than it is.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+MATCH_KINDS = ("exact", "close", "broad", "narrow")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A resolved reference: the kind of record it points to and its id."""
+
+    kind: str
+    id: str
+
+
+@dataclass
+class PendingRef:
+    holder: dict[str, Any]
+    key: str | int
+    value: str
+    targets: tuple[str, ...]
+    field: str
+    file: str
+    line: int
+    record_id: str | None
+
+
+class ProblemSink:
+    """Collects problems, so that every one found is reported at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, message: str, file: str, line: int | None = None, **kwargs: Any) -> None:
+        self.problems.append(Problem(message, file=file, line=line, **kwargs))
+
+    def unknown_keys(
+        self, mapping: LocatedDict, allowed: tuple[str, ...], file: str, record_id: str | None
+    ) -> None:
+        for key in mapping:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else None
+                self.problem(
+                    f"unknown key '{key}'",
+                    file,
+                    mapping.line_of(key),
+                    record_id=record_id,
+                    hint=(hint + " " if hint else "") + "allowed: " + ", ".join(allowed),
+                )
+
+
+class RecordChecker:
+    """Checks records of one file against their specs, noting references to resolve later."""
+
+    def __init__(self, reader: ProblemSink, file: str, refs: list[PendingRef] | None) -> None:
+        self.reader = reader
+        self.file = file
+        self.refs = refs
+
+    def problem(self, message: str, line: int, record_id: str | None, hint: str | None = None):
+        self.reader.problem(message, self.file, line, record_id=record_id, hint=hint)
+
+    def record_list(self, raw: Any, spec: RecordSpec, line: int, key: str) -> list[Record]:
+        if raw is None:
+            return []
+        if not isinstance(raw, LocatedList):
+            self.problem(
+                f"'{key}' must be a list of records (lines starting with '- ')", line, None
+            )
+            return []
+        records = []
+        for position, item in enumerate(raw):
+            record = self.record(item, spec, raw.line_of(position))
+            if record is not None:
+                records.append(record)
+        return records
+
+    def record(self, raw: Any, spec: RecordSpec, line: int) -> Record | None:
+        if not isinstance(raw, LocatedDict):
+            self.problem(
+                f"expected a {spec.kind} record (lines of 'key: value'), found {_describe(raw)}",
+                line,
+                None,
+            )
+            return None
+        record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        self.reader.unknown_keys(raw, tuple(spec.names), self.file, record_id)
+        values: dict[str, Any] = {}
+        sources: list[Citation] = []
+        for field in spec.fields:
+            if field.name not in raw or raw[field.name] is None:
+                if field.required:
+                    self.problem(
+                        f"required key '{field.name}' is missing",
+                        raw.line,
+                        record_id,
+                        hint=_REQUIRED_HINTS.get(field.name, "add it (see data/README.md)"),
+                    )
+                continue
+            value_line = raw.line_of(field.name)
+            if field.type == "sources":
+                sources = self.citations(raw[field.name], value_line, record_id)
+                continue
+            value = self.value(field, raw[field.name], value_line, record_id, values)
+            if value is not None:
+                values[field.name] = value
+        return Record(
+            kind=spec.kind,
+            id=record_id if spec.has_id else None,
+            values=values,
+            file=self.file,
+            line=raw.line,
+            sources=sources,
+        )
+
+    def value(
+        self, field: Field, raw: Any, line: int, record_id: str | None, holder: dict[str, Any]
+    ) -> Any:
+        name = field.name
+        kind = field.type
+        if kind == "id":
+            if not isinstance(raw, str) or not ID_PATTERN.match(raw):
+                self.problem(
+                    f"id {raw!r} is not valid",
+                    line,
+                    str(raw),
+                    hint="use lower-case letters a-z, digits and hyphens, e.g. 'ak-flucht'",
+                )
+                return None
+            return raw
+        if kind in ("label", "text"):
+            return self.text(raw, name, line, record_id, multiline=kind == "text")
+        if kind == "labels":
+            if not isinstance(raw, LocatedList):
+                self.problem(f"'{name}' must be a list, e.g. [KI, KIKO]", line, record_id)
+                return None
+            texts = [
+                self.text(item, name, raw.line_of(i), record_id, multiline=False)
+                for i, item in enumerate(raw)
+            ]
+            return [text for text in texts if text is not None]
+        if kind == "date":
+            return self.date(raw, name, line, record_id)
+        if kind == "bool":
+            if not isinstance(raw, bool):
+                self.problem(f"'{name}' must be true or false, not {raw!r}", line, record_id)
+                return None
+            return raw
+        if kind == "ags":
+            if not isinstance(raw, str) or not AGS_PATTERN.match(raw):
+                self.problem(
+                    f"'{name}' must be the 8-digit Amtlicher Gemeindeschlüssel in quotes",
+                    line,
+                    record_id,
+                    hint='e.g. ags: "05119000" (without quotes YAML drops the leading zero)',
+                )
+                return None
+            return raw
+        if kind == "choice":
+            if raw not in field.choices:
+                close = difflib.get_close_matches(str(raw), field.choices, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.problem(
+                    f"'{name}' is {raw!r}",
+                    line,
+                    record_id,
+                    hint=hint + "allowed: " + ", ".join(field.choices),
+                )
+                return None
+            return raw
+        if kind == "ref":
+            if not isinstance(raw, str):
+                extra = "; put the others under 'partners'" if name == "lead" else ""
+                self.problem(
+                    f"'{name}' must be exactly one id, not {_describe(raw)}",
+                    line,
+                    record_id,
+                    hint=f"write a single id{extra}",
+                )
+                return None
+            self.note_ref(holder, name, raw, field, line, record_id)
+            return raw
+        if kind == "refs":
+            if not isinstance(raw, LocatedList):
+                self.problem(f"'{name}' must be a list of ids, e.g. [ki, rat]", line, record_id)
+                return None
+            if field.non_empty and not raw:
+                self.problem(
+                    f"'{name}' must name at least one id",
+                    line,
+                    record_id,
+                    hint=_REQUIRED_HINTS.get(name, "add an id to the list"),
+                )
+                return None
+            ids: list[Any] = []
+            for position, item in enumerate(raw):
+                if not isinstance(item, str):
+                    self.problem(
+                        f"'{name}' item {_describe(item)} is not an id",
+                        raw.line_of(position),
+                        record_id,
+                    )
+                    continue
+                ids.append(item)
+                self.note_ref(ids, len(ids) - 1, item, field, raw.line_of(position), record_id)
+            return ids
+        if kind == "records":
+            assert field.spec is not None
+            if raw is not None and not isinstance(raw, LocatedList):
+                self.problem(f"'{name}' must be a list of records", line, record_id)
+                return None
+            children = self.record_list(raw, field.spec, line, name)
+            if field.non_empty and not children:
+                self.problem(
+                    f"'{name}' must hold at least one record",
+                    line,
+                    record_id,
+                    hint="see data/README.md for what a record contains",
+                )
+            return children
+        if kind == "matches":
+            return self.matches(raw, line, record_id)
+        raise AssertionError(f"unknown field type {kind}")
+
+    def note_ref(
+        self,
+        holder: Any,
+        key: str | int,
+        value: str,
+        field: Field,
+        line: int,
+        record_id: str | None,
+    ) -> None:
+        if self.refs is not None:
+            self.refs.append(
+                PendingRef(
+                    holder, key, value, field.targets, field.name, self.file, line, record_id
+                )
+            )
+
+    def text(
+        self, raw: Any, name: str, line: int, record_id: str | None, *, multiline: bool
+    ) -> str | None:
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+            self.problem(
+                f"'{name}' must be text, not {_describe(raw)}",
+                line,
+                record_id,
+                hint="put the text in quotes",
+            )
+            return None
+        text = str(raw).strip()
+        if not text:
+            self.problem(
+                f"'{name}' is empty", line, record_id, hint="write the text or leave the key out"
+            )
+            return None
+        for char in text:
+            allowed_whitespace = char == "\t" or (multiline and char == "\n")
+            category = unicodedata.category(char)
+            if (category == "Cc" and not allowed_whitespace) or char in BIDI_CONTROLS:
+                self.problem(
+                    f"'{name}' contains the control character U+{ord(char):04X}",
+                    line,
+                    record_id,
+                    hint="remove it; names and texts are plain text",
+                )
+                return None
+            if not multiline and char == "\n":
+                break
+        if not multiline and "\n" in text:
+            self.problem(
+                f"'{name}' must be a single line",
+                line,
+                record_id,
+                hint="use 'description' for longer text",
+            )
+            return None
+        markup = MARKUP.search(text)
+        if markup:
+            self.problem(
+                f"'{name}' contains markup ({text[markup.start() : markup.start() + 12]!r}…)",
+                line,
+                record_id,
+                hint="names and texts are plain text: remove the tags",
+            )
+            return None
+        return text
+
+    def date(self, raw: Any, name: str, line: int, record_id: str | None) -> dt.date | None:
+        hint = "write YYYY-MM-DD, e.g. 2017-11-14; for vague dates ('Ende 2017') use 'when'"
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        if isinstance(raw, str) and ISO_DATE.match(raw.strip()):
+            try:
+                return dt.date.fromisoformat(raw.strip())
+            except ValueError:
+                pass
+        self.problem(f"'{name}' is not a valid date: {raw!r}", line, record_id, hint=hint)
+        return None
+
+    def citations(self, raw: Any, line: int, record_id: str | None) -> list[Citation]:
+        hint = 'write sources as a list of {doc: <document id>, passage: "<quote>"}'
+        if not isinstance(raw, LocatedList) or not raw:
+            self.problem("'sources' must list at least one source", line, record_id, hint=hint)
+            return []
+        citations = []
+        for position, item in enumerate(raw):
+            item_line = raw.line_of(position)
+            if not isinstance(item, LocatedDict):
+                self.problem(
+                    f"source {_describe(item)} is not a mapping", item_line, record_id, hint=hint
+                )
+                continue
+            self.reader.unknown_keys(item, ("doc", "passage"), self.file, record_id)
+            document = item.get("doc")
+            passage = item.get("passage")
+            if not isinstance(document, str) or passage is None:
+                self.problem("a source needs 'doc' and 'passage'", item_line, record_id, hint=hint)
+                continue
+            text = self.text(passage, "passage", item.line_of("passage"), record_id, multiline=True)
+            if text is not None:
+                citations.append(Citation(document=document, passage=text))
+        return citations
+
+    def matches(self, raw: Any, line: int, record_id: str | None) -> dict[str, list[str]] | None:
+        hint = "e.g. matches: {exact: [bildung]} — ids from data/reference/action-fields.yaml"
+        if not isinstance(raw, LocatedDict):
+            self.problem(
+                "'matches' must be a mapping of exact/close/broad/narrow",
+                line,
+                record_id,
+                hint=hint,
+            )
+            return None
+        self.reader.unknown_keys(raw, MATCH_KINDS, self.file, record_id)
+        result: dict[str, list[str]] = {}
+        match_field = Field("matches", "refs", targets=("reference-field",))
+        for kind in MATCH_KINDS:
+            if kind not in raw:
+                continue
+            ids = raw[kind]
+            if not isinstance(ids, LocatedList):
+                self.problem(
+                    f"'matches.{kind}' must be a list of ids",
+                    raw.line_of(kind),
+                    record_id,
+                    hint=hint,
+                )
+                continue
+            result[kind] = []
+            for position, item in enumerate(ids):
+                if not isinstance(item, str):
+                    self.problem(
+                        f"'matches.{kind}' item {item!r} is not an id",
+                        ids.line_of(position),
+                        record_id,
+                    )
+                    continue
+                result[kind].append(item)
+                self.note_ref(
+                    result[kind],
+                    len(result[kind]) - 1,
+                    item,
+                    match_field,
+                    ids.line_of(position),
+                    record_id,
+                )
+        if not any(result.values()):
+            self.problem(
+                "'matches' must name at least one reference field", line, record_id, hint=hint
+            )
+        return result
+
+
+_REQUIRED_HINTS = {
+    "sources": 'every record cites {doc: <document id>, passage: "<quote>"}',
+    "lead": "every measure has exactly one lead (Federführung): an id of an organisation",
+    "action_fields": "name at least one action field id",
+    "matches": "map the field to the reference scheme, e.g. matches: {exact: [bildung]}",
+    "form": "an id from data/reference/organisation-forms.yaml",
+    "type": "see data/README.md for the allowed values",
+}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, LocatedDict) or isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (LocatedList, list)):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)
