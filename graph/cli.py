@@ -53,11 +53,19 @@ def _data_option(function):
 def _store_option(function):
     return click.option(
         "--store",
-        "store_path",
-        type=click.Path(path_type=Path),
+        "store",
         default=None,
-        help="The embedded store on disk (default: var/store, or IKG_STORE).",
+        metavar="PATH|URL",
+        help="The embedded store's folder, or the URL of a SPARQL 1.1 query endpoint "
+        "(default: var/store, or IKG_STORE). Credentials only from IKG_STORE_USER/"
+        "IKG_STORE_PASSWORD or IKG_STORE_TOKEN.",
     )(function)
+
+
+def _open_store(settings: Settings, store: str | None):
+    from graph.store import open_store
+
+    return open_store(settings, store)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,7 +80,14 @@ def main() -> None:
 
 @main.command()
 @_data_option
-@_store_option
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The embedded store's folder (default: var/store, or IKG_STORE). To fill a remote "
+    "store, build here and run 'ikg push'.",
+)
 def build(data_dir: Path | None, store_path: Path | None) -> None:
     """Read, map, validate and store the graph (atomically: on error the old store stays)."""
     from graph.build import build as run_build
@@ -146,7 +161,7 @@ def query(
     params: tuple[str, ...],
     output_format: str,
     show_help: bool,
-    store_path: Path | None,
+    store: str | None,
 ) -> None:
     """Run a named query from queries/*.rq.
 
@@ -157,7 +172,6 @@ def query(
     """
     from graph.queries import describe, get_query, load_queries, run_named_query
     from graph.results import render
-    from graph.store import EmbeddedStore
 
     settings = _settings()
     queries = load_queries(settings.queries_dir)
@@ -181,8 +195,8 @@ def query(
             click.echo(named.help_text())
             return
         values = _parse_params(params, named)
-        store = EmbeddedStore(store_path or settings.store_path)
-        result = run_named_query(store, named, values, row_cap=settings.row_cap)
+        opened = _open_store(settings, store)
+        result = run_named_query(opened, named, values, row_cap=settings.row_cap)
     except IkgError as error:
         _fail(error)
         return
@@ -213,13 +227,12 @@ def _parse_params(params: tuple[str, ...], named) -> dict[str, str]:
 @click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), default=None)
 @click.option("--format", "output_format", type=FORMAT_CHOICE, default="table", show_default=True)
 @_store_option
-def sparql(sparql: str | None, query_file, output_format: str, store_path: Path | None) -> None:
+def sparql(sparql: str | None, query_file, output_format: str, store: str | None) -> None:
     """Run any read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
     The store is opened read-only: updates are refused.
     """
     from graph.results import render
-    from graph.store import EmbeddedStore
 
     settings = _settings()
     if (sparql is None) == (query_file is None):
@@ -227,8 +240,7 @@ def sparql(sparql: str | None, query_file, output_format: str, store_path: Path 
         sys.exit(2)
     text = sparql if sparql is not None else query_file.read()
     try:
-        store = EmbeddedStore(store_path or settings.store_path)
-        result = store.query(text, row_cap=settings.row_cap)
+        result = _open_store(settings, store).query(text, row_cap=settings.row_cap)
     except IkgError as error:
         _fail(error)
         return
@@ -247,17 +259,14 @@ def sparql(sparql: str | None, query_file, output_format: str, store_path: Path 
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None)
 @_store_option
 def export(
-    export_format: str, municipality: str | None, output: Path | None, store_path: Path | None
+    export_format: str, municipality: str | None, output: Path | None, store: str | None
 ) -> None:
     """Export the whole graph or one municipality's named graph."""
     from graph.export import export as run_export
-    from graph.store import EmbeddedStore
 
     settings = _settings()
     try:
-        data = run_export(
-            EmbeddedStore(store_path or settings.store_path), export_format, municipality
-        )
+        data = run_export(_open_store(settings, store), export_format, municipality)
     except IkgError as error:
         _fail(error)
         return

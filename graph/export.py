@@ -7,12 +7,12 @@ from rdflib import URIRef
 
 from graph.errors import StoreError
 from graph.namespaces import PREFIXES, municipality_graph
-from graph.store import EmbeddedStore, ntriples_in_graph
+from graph.store import Store, ntriples_in_graph
 
 EXPORT_FORMATS = ("ttl", "trig", "nq", "jsonld")
 
 
-def export(store: EmbeddedStore, export_format: str, municipality: str | None = None) -> bytes:
+def export(store: Store, export_format: str, municipality: str | None = None) -> bytes:
     """Serialise the dataset (or one municipality's graph). Turtle has no named graphs, so a
     whole-dataset Turtle export merges them; use TriG or N-Quads to keep them apart."""
     graph = municipality_graph(municipality) if municipality else None
@@ -33,6 +33,6 @@ def export(store: EmbeddedStore, export_format: str, municipality: str | None = 
     raise ValueError(export_format)
 
 
-def _graph_as_nquads(store: EmbeddedStore, graph: URIRef) -> bytes:
+def _graph_as_nquads(store: Store, graph: URIRef) -> bytes:
     triples = store.dump(ox.RdfFormat.N_TRIPLES, graph=graph).decode("utf-8")
     return ntriples_in_graph(triples, graph).encode("utf-8")

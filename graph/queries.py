@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from graph.errors import NotFoundError, QueryError
 from graph.namespaces import municipality_iri, short_id
-from graph.store import EmbeddedStore, QueryResult
+from graph.store import QueryResult, Store
 
 HEADER_PREFIX = "#+"
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
@@ -157,7 +157,7 @@ def get_query(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
 
 
 def run_named_query(
-    store: EmbeddedStore,
+    store: Store,
     query: NamedQuery,
     values: dict[str, str],
     *,
@@ -174,7 +174,7 @@ NOT_GIVEN = Literal("")
 
 
 def bind_parameters(
-    store: EmbeddedStore, query: NamedQuery, values: dict[str, str]
+    store: Store, query: NamedQuery, values: dict[str, str]
 ) -> dict[str, Node]:
     """Check every value and resolve it to an RDF term; raise QueryError naming the parameter.
 
@@ -248,7 +248,7 @@ def _clean_value(query: NamedQuery, parameter: Parameter, raw: str) -> str:
 
 
 def _resolve(
-    store: EmbeddedStore,
+    store: Store,
     query: NamedQuery,
     parameter: Parameter,
     value: str,
@@ -268,7 +268,7 @@ def _resolve(
     return _lookup(store, query, parameter, value, scope)
 
 
-def known_municipalities(store: EmbeddedStore) -> dict[str, str]:
+def known_municipalities(store: Store) -> dict[str, str]:
     result = store.query(
         "SELECT ?m ?label WHERE { ?m a ikg:Municipality ; skos:prefLabel ?label ; "
         "ikg:fictional ?fictional . }"
@@ -277,7 +277,7 @@ def known_municipalities(store: EmbeddedStore) -> dict[str, str]:
 
 
 def _municipality(
-    store: EmbeddedStore, query: NamedQuery, parameter: Parameter, value: str
+    store: Store, query: NamedQuery, parameter: Parameter, value: str
 ) -> URIRef:
     known = known_municipalities(store)
     if SLUG.match(value) and value in known:
@@ -350,7 +350,7 @@ def _words(text: str) -> list[str]:
 
 
 def _lookup(
-    store: EmbeddedStore,
+    store: Store,
     query: NamedQuery,
     parameter: Parameter,
     value: str,

@@ -6,8 +6,6 @@ Registered in graph/cli.py with ``from graph.serve import serve`` and
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from graph.errors import IkgError
@@ -18,24 +16,25 @@ from graph.settings import Settings
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default serves this computer only.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
-              help="The embedded store on disk (default: var/store, or IKG_STORE).")
+@click.option("--store", "store", default=None, metavar="PATH|URL",
+              help="The embedded store's folder or a SPARQL endpoint's URL "
+              "(default: var/store, or IKG_STORE).")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, store_path: Path | None, threads: int) -> None:
+def serve(host: str, port: int, store: str | None, threads: int) -> None:
     """Serve the web viewer (read-only) with waitress."""
     import waitress
 
-    from graph.store import EmbeddedStore
+    from graph.store import open_store
     from webapp import create_app
 
     settings = Settings.from_env()
-    path = store_path or settings.store_path
+    target = store or settings.store
     try:
-        EmbeddedStore(path)  # fail now, with the message that says what to do
+        open_store(settings, target).named_graphs()  # fail now, saying what to do
     except IkgError as error:
         click.echo(f"Fehler: {error}", err=True)
         raise SystemExit(error.exit_code) from error
-    app = create_app({"STORE_PATH": path})
+    app = create_app({"STORE": target})
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Integrationsgraph läuft auf http://{shown}:{port}/ (Strg+C beendet)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="integrationsgraph")

@@ -16,8 +16,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings:
     #: Folder with one sub-folder of YAML per municipality plus reference/.
     data_dir: Path = field(default=PROJECT_ROOT / "data", metadata={"env": "IKG_DATA"})
-    #: The embedded store on disk (a link to the latest complete build).
-    store_path: Path = field(default=PROJECT_ROOT / "var" / "store", metadata={"env": "IKG_STORE"})
+    #: Where the graph lives: a folder for the embedded store on disk (a link to the latest
+    #: complete build), or the http(s) URL of a SPARQL 1.1 query endpoint.
+    store: str = field(default=str(PROJECT_ROOT / "var" / "store"), metadata={"env": "IKG_STORE"})
+    #: For loading a remote store (`ikg push`): its SPARQL 1.1 update endpoint. Empty: derived
+    #: from the query endpoint (…/query → …/update, as Oxigraph and Fuseki name them).
+    store_update: str = field(default="", metadata={"env": "IKG_STORE_UPDATE"})
+    #: Remote store credentials, read only from the environment (never a command-line option,
+    #: so they stay out of shell history): a user and password for HTTP basic auth …
+    store_user: str = field(default="", metadata={"env": "IKG_STORE_USER"})
+    store_password: str = field(default="", repr=False, metadata={"env": "IKG_STORE_PASSWORD"})
+    #: … or a bearer token.
+    store_token: str = field(default="", repr=False, metadata={"env": "IKG_STORE_TOKEN"})
+    #: Seconds a query may run (the /sparql endpoint, and every request to a remote store).
+    query_timeout: float = field(default=10.0, metadata={"env": "IKG_QUERY_TIMEOUT"})
     #: Folder with the named queries, one .rq file each.
     queries_dir: Path = field(default=PROJECT_ROOT / "queries", metadata={"env": "IKG_QUERIES"})
     #: Folder with the source documents that `documents[].file` names.
@@ -28,6 +40,15 @@ class Settings:
     row_cap: int = field(default=10_000, metadata={"env": "IKG_ROW_CAP"})
     #: Completed builds kept beside the current one (readers may still have them open).
     builds_kept: int = field(default=2, metadata={"env": "IKG_BUILDS_KEPT"})
+
+    @property
+    def store_is_remote(self) -> bool:
+        return is_endpoint_url(self.store)
+
+    @property
+    def store_path(self) -> Path:
+        """The embedded store's folder (only meaningful when the store is not remote)."""
+        return Path(self.store)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -44,3 +65,8 @@ class Settings:
 
 def environment_variables() -> list[str]:
     return [setting.metadata["env"] for setting in fields(Settings)]
+
+
+def is_endpoint_url(store: str) -> bool:
+    """A store setting names a remote SPARQL endpoint when it is an http(s) URL."""
+    return store.startswith(("http://", "https://"))

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -25,6 +26,7 @@ from rdflib.term import Node
 
 from graph.errors import QueryError, StoreError
 from graph.namespaces import PREFIXES
+from graph.settings import Settings, is_endpoint_url
 
 
 @dataclass
@@ -82,6 +84,40 @@ def ntriples_in_graph(ntriples: str, graph: URIRef) -> str:
         for line in ntriples.splitlines()
         if line.strip()
     )
+
+
+class Store(Protocol):
+    """What every reader (CLI, viewer, analysis) needs from a store, embedded or remote.
+
+    The default graph is the union of all named graphs, and the project's prefixes are
+    predefined, on both kinds.
+    """
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        row_cap: int | None = None,
+    ) -> QueryResult: ...
+
+    def named_graphs(self) -> list[URIRef]: ...
+
+    def dump(self, rdf_format: ox.RdfFormat, graph: URIRef | None = None) -> bytes: ...
+
+    def graph_size(self, graph: URIRef) -> int: ...
+
+    def quad_count(self) -> int: ...
+
+
+def open_store(settings: Settings, store: str | None = None) -> Store:
+    """The store named by ``store`` (a CLI option), else by the ``IKG_STORE`` setting."""
+    target = store or settings.store
+    if is_endpoint_url(target):
+        from graph.remote import RemoteStore
+
+        return RemoteStore.from_settings(settings, target)
+    return EmbeddedStore(Path(target))
 
 
 class EmbeddedStore:

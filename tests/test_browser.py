@@ -26,7 +26,7 @@ def serve(store: Path) -> Iterator[str]:
 
     from webapp import create_app
 
-    server = create_server(create_app({"STORE_PATH": store}), host="127.0.0.1", port=0,
+    server = create_server(create_app({"STORE": str(store)}), host="127.0.0.1", port=0,
                            threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

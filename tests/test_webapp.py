@@ -41,7 +41,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def app(store_path):
-    return create_app({"STORE_PATH": store_path, "TESTING": True})
+    return create_app({"STORE": str(store_path), "TESTING": True})
 
 
 @pytest.fixture

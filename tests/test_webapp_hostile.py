@@ -54,7 +54,7 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(hostile_store):
-    return create_app({"STORE_PATH": hostile_store, "TESTING": True}).test_client()
+    return create_app({"STORE": str(hostile_store), "TESTING": True}).test_client()
 
 
 def all_pages() -> list[str]:

@@ -1,7 +1,7 @@
 """The web viewer: Flask app factory, one blueprint per area, read-only store.
 
 ``create_app(test_config=None)``: defaults from ``graph.settings.Settings.from_env()``, then
-``test_config`` (keys such as ``STORE_PATH``, ``QUERIES_DIR``, ``TESTING``), then blueprints.
+``test_config`` (keys such as ``STORE``, ``QUERIES_DIR``, ``TESTING``), then blueprints.
 There is no app object at import time.
 """
 
@@ -35,7 +35,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     settings = Settings.from_env()
     app.config.from_mapping(
-        STORE_PATH=settings.store_path,
+        #: the embedded store's folder or a SPARQL endpoint's URL (see graph.settings)
+        STORE=settings.store,
+        QUERY_TIMEOUT=settings.query_timeout,
         QUERIES_DIR=settings.queries_dir,
         ROW_CAP=settings.row_cap,
         #: more nodes than this: the layout is computed on the server and physics is off
@@ -44,7 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
-    app.config["STORE_PATH"] = Path(app.config["STORE_PATH"])
+    app.config["STORE"] = str(app.config["STORE"])
     app.config["QUERIES_DIR"] = Path(app.config["QUERIES_DIR"])
     app.json.sort_keys = False
     app.json.ensure_ascii = False
