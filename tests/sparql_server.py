@@ -1,0 +1,100 @@
+"""A real SPARQL 1.1 server for tests: the Oxigraph server from PyPI on a loopback port.
+
+Started by the test setup itself (the ``oxigraph`` package is a test dependency), with the
+default graph as the union of the named graphs, as the embedded store queries it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SparqlServer:
+    base_url: str
+    process: subprocess.Popen
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base_url}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.base_url}/update"
+
+    @property
+    def store_url(self) -> str:
+        """The Graph Store Protocol endpoint."""
+        return f"{self.base_url}/store"
+
+
+def oxigraph_command() -> str:
+    beside_python = Path(sys.executable).parent / "oxigraph"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("oxigraph")
+    if found is None:
+        raise RuntimeError("the 'oxigraph' command is missing: pip install oxigraph")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path, *, timeout_s: int | None = None) -> Iterator[SparqlServer]:
+    """Run ``oxigraph serve`` on a free loopback port until the block ends."""
+    port = free_port()
+    command = [
+        oxigraph_command(),
+        "serve",
+        "--location",
+        str(location),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
+    if timeout_s is not None:
+        command += ["--timeout-s", str(timeout_s)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = SparqlServer(base_url=f"http://127.0.0.1:{port}", process=process)
+    try:
+        _wait_until_answering(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def _wait_until_answering(server: SparqlServer, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    probe = f"{server.query_url}?query=ASK%7B%7D"
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            error = server.process.stderr.read().decode() if server.process.stderr else ""
+            raise RuntimeError(f"oxigraph serve exited at start: {error}")
+        with contextlib.suppress(urllib.error.URLError, ConnectionError):
+            with urllib.request.urlopen(probe, timeout=1) as response:
+                if response.status == 200:
+                    return
+        time.sleep(0.05)
+    raise RuntimeError(f"oxigraph serve did not answer on {server.base_url} in {seconds} s")
