@@ -85,3 +85,9 @@ class StoreError(IkgError):
 
     exit_code = 2
     http_status = 503
+
+    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+        # a remote store's failure is a bad gateway (502) or its timeout (504) to the viewer
+        if http_status is not None:
+            self.http_status = http_status
+        super().__init__(message)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +15,21 @@ from rdflib import Graph
 from graph.build import BuildSummary, build, prepare
 from graph.namespaces import ONTOLOGY_GRAPH
 from graph.queries import NamedQuery, load_queries
+from graph.remote import RemoteStore
 from graph.settings import PROJECT_ROOT, Settings
-from graph.store import EmbeddedStore
+from graph.store import EmbeddedStore, Store
+from tests.sparql_server import SparqlServer, oxigraph_server
 
 DATA_DIR = PROJECT_ROOT / "data"
 QUERIES_DIR = PROJECT_ROOT / "queries"
 SEEDS_DIR = Settings().seeds_dir
 FIXTURES = Path(__file__).parent / "fixtures"
+
+#: The stores the named-query suite runs on: the embedded store, a real Oxigraph server
+#: started here, and any SPARQL server named by IKG_TEST_ENDPOINT (see `make test-virtuoso`).
+STORE_KINDS = ["embedded", "oxigraph"]
+if os.environ.get("IKG_TEST_ENDPOINT"):
+    STORE_KINDS.append("external")
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +58,15 @@ def store_path(built: tuple[Path, BuildSummary]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def store(store_path: Path) -> EmbeddedStore:
+def embedded_store(store_path: Path) -> EmbeddedStore:
     return EmbeddedStore(store_path)
+
+
+@pytest.fixture(scope="session")
+def store(embedded_store: EmbeddedStore) -> EmbeddedStore:
+    """The built store; modules whose tests must hold on every store kind override this
+    with ``any_store``."""
+    return embedded_store
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +87,43 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def sparql_server(
+    tmp_path_factory: pytest.TempPathFactory, store_path: Path
+) -> Iterator[SparqlServer]:
+    """A real Oxigraph server on a loopback port holding the built graph."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as server:
+        _load(server.store_url, EmbeddedStore(store_path))
+        yield server
+
+
+def _load(graph_store_url: str, source: EmbeddedStore) -> None:
+    import pyoxigraph as ox
+
+    request = urllib.request.Request(
+        graph_store_url,
+        data=source.dump(ox.RdfFormat.N_QUADS),
+        headers={"Content-Type": "application/n-quads"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status in {200, 201, 204}
+
+
+@pytest.fixture(scope="session")
+def oxigraph_store(sparql_server: SparqlServer) -> RemoteStore:
+    return RemoteStore(sparql_server.query_url, timeout_seconds=30)
+
+
+@pytest.fixture(scope="session")
+def external_store() -> RemoteStore:
+    """A SPARQL server run outside the tests, already holding the built graph."""
+    return RemoteStore(os.environ["IKG_TEST_ENDPOINT"], timeout_seconds=60)
+
+
+@pytest.fixture(params=STORE_KINDS)
+def any_store(request: pytest.FixtureRequest) -> Store:
+    """Each store the named queries must answer the same on (see STORE_KINDS)."""
+    return request.getfixturevalue(f"{request.param}_store")

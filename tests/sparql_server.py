@@ -98,3 +98,67 @@ def _wait_until_answering(server: SparqlServer, seconds: float = 20.0) -> None:
                     return
         time.sleep(0.05)
     raise RuntimeError(f"oxigraph serve did not answer on {server.base_url} in {seconds} s")
+
+
+@dataclass
+class StandInAnswer:
+    """One scripted answer of a stand-in server: a status, a body, or silence."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/sparql-results+json"
+    #: seconds to wait before answering (longer than the client's timeout: never answers)
+    delay: float = 0.0
+
+
+@dataclass
+class StandIn:
+    url: str
+    #: the Authorization header of every request, in order
+    authorizations: list[str | None]
+    #: how many requests arrived
+    requests: list[str]
+
+
+@contextlib.contextmanager
+def standin_server(answers: list[StandInAnswer]) -> Iterator[StandIn]:
+    """A tiny HTTP server that plays a faulty SPARQL server: it gives the scripted answers
+    in order (the last one again and again) — 401s, 500s, HTML pages, silence."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = StandIn(url="", authorizations=[], requests=[])
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            seen.authorizations.append(self.headers.get("Authorization"))
+            seen.requests.append(self.command)
+            answer = answers[min(len(seen.requests), len(answers)) - 1]
+            if answer.delay:
+                stop.wait(answer.delay)
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+
+        do_GET = do_POST = _answer  # noqa: N815 - the names http.server dispatches to
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    seen.url = f"http://127.0.0.1:{server.server_address[1]}/query"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -16,7 +16,7 @@ import pytest
 from graph.cli import main
 from graph.queries import NamedQuery, run_named_query
 from graph.results import plain, render
-from graph.store import EmbeddedStore, QueryResult
+from graph.store import QueryResult, Store
 
 QUERY_NAMES = {
     "action-fields",
@@ -32,9 +32,16 @@ QUERY_NAMES = {
     "bodies",
 }
 
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every test here runs on each kind of store (conftest.STORE_KINDS): the embedded one
+    and a real SPARQL server must give the same answers."""
+    return any_store
+
+
 
 def run(
-    store: EmbeddedStore, queries: dict[str, NamedQuery], name: str, **values: str
+    store: Store, queries: dict[str, NamedQuery], name: str, **values: str
 ) -> QueryResult:
     return run_named_query(
         store, queries[name], {k.replace("_", "-"): v for k, v in values.items()}
@@ -75,7 +82,7 @@ def test_header_is_complete(queries: dict[str, NamedQuery], name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(QUERY_NAMES))
 def test_every_column_has_a_german_heading_or_is_hidden(
-    store: EmbeddedStore, queries: dict[str, NamedQuery], name: str
+    store: Store, queries: dict[str, NamedQuery], name: str
 ) -> None:
     query = queries[name]
     result = run_named_query(store, query, example_values(query))
@@ -90,7 +97,7 @@ def test_every_column_has_a_german_heading_or_is_hidden(
 
 @pytest.mark.parametrize("name", sorted(QUERY_NAMES))
 def test_example_answers_something(
-    store: EmbeddedStore, queries: dict[str, NamedQuery], name: str
+    store: Store, queries: dict[str, NamedQuery], name: str
 ) -> None:
     query = queries[name]
     assert run_named_query(store, query, example_values(query)).rows

@@ -1,0 +1,346 @@
+"""A remote SPARQL 1.1 server as the store, behind the same interface as the embedded store.
+
+Queries go through SPARQLWrapper. The project's prefixes are declared in front of every query
+(a query may redeclare them), and bound values travel as a ``VALUES`` block of properly
+serialised RDF terms at the head of the query's outermost group, so they are in scope for
+every pattern and filter there, as pyoxigraph's substitutions are on the embedded store.
+
+The server must treat its default graph as the union of the named graphs, as the embedded
+store does (Oxigraph: ``--union-default-graph``; Virtuoso does so by default).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import time
+import urllib.error
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.client import HTTPException
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    EndPointNotFound,
+    QueryBadFormed,
+    SPARQLWrapperException,
+    Unauthorized,
+    URITooLong,
+)
+
+from graph.errors import QueryError, StoreError
+from graph.namespaces import GRAPH, PREFIXES
+from graph.settings import Settings
+from graph.sparql_text import query_form, with_values
+from graph.store import QueryResult, ntriples_in_graph, to_oxigraph
+
+#: answers that may pass if asked again a moment later
+TRANSIENT_STATUSES = {502, 503, 504}
+RETRIES = 2
+FIRST_BACKOFF_SECONDS = 0.5
+
+PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user: str = ""
+    password: str = ""
+    token: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Credentials:
+        return cls(settings.store_user, settings.store_password, settings.store_token)
+
+
+class RemoteStore:
+    """A SPARQL 1.1 query endpoint opened for reading."""
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        credentials: Credentials | None = None,
+        timeout_seconds: float = 10.0,
+    ) -> None:
+        self.query_url = query_url
+        self.credentials = credentials or Credentials()
+        self.timeout_seconds = timeout_seconds
+
+    @classmethod
+    def from_settings(cls, settings: Settings, query_url: str) -> RemoteStore:
+        return cls(
+            query_url,
+            credentials=Credentials.from_settings(settings),
+            timeout_seconds=settings.query_timeout,
+        )
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.query_url!r})"
+
+    # -- the Store interface ---------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        row_cap: int | None = None,
+        default_graphs: list[URIRef] | None = None,
+        named_graphs: list[URIRef] | None = None,
+    ) -> QueryResult:
+        """Run a read-only query on the server; see :meth:`EmbeddedStore.query`."""
+        terms = {name: str(to_oxigraph(value)) for name, value in (bindings or {}).items()}
+        text = PROLOGUE + with_values(sparql, terms) if terms else PROLOGUE + sparql
+        form = query_form(sparql)
+        if form not in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+            raise QueryError(
+                "only SELECT, ASK, CONSTRUCT and DESCRIBE are run here: the store is read-only"
+                if form == "UPDATE"
+                else "SPARQL syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE found"
+            )
+        body = self._send(
+            text,
+            form=form,
+            default_graphs=default_graphs or [],
+            named_graphs=named_graphs or [],
+        )
+        if form in {"CONSTRUCT", "DESCRIBE"}:
+            return _triples_result(body, row_cap, self.query_url)
+        return _solutions_result(body, row_cap, self.query_url)
+
+    def named_graphs(self) -> list[URIRef]:
+        """The project's named graphs on the server (servers keep graphs of their own)."""
+        result = self.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            "FILTER (STRSTARTS(STR(?g), ?base)) }",
+            {"base": Literal(str(GRAPH))},
+        )
+        return sorted(URIRef(str(row[0])) for row in result.rows)
+
+    def dump(self, rdf_format: ox.RdfFormat, graph: URIRef | None = None) -> bytes:
+        """Serialise the project's graphs (quad formats) or one named graph."""
+        if graph is not None:
+            if graph not in self.named_graphs():
+                raise StoreError(f"the store at {self.query_url} has no graph {graph}")
+            triples = self._graph_ntriples(graph)
+            return _reserialise(triples, ox.RdfFormat.N_TRIPLES, rdf_format)
+        nquads = "".join(
+            ntriples_in_graph(self._graph_ntriples(name).decode("utf-8"), name)
+            for name in self.named_graphs()
+        ).encode("utf-8")
+        return _reserialise(nquads, ox.RdfFormat.N_QUADS, rdf_format)
+
+    def graph_size(self, graph: URIRef) -> int:
+        result = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph}
+        )
+        return int(result.rows[0][0])
+
+    def quad_count(self) -> int:
+        result = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            "FILTER (STRSTARTS(STR(?g), ?base)) }",
+            {"base": Literal(str(GRAPH))},
+        )
+        return int(result.rows[0][0])
+
+    # -- HTTP --------------------------------------------------------------------------------
+
+    def _graph_ntriples(self, graph: URIRef) -> bytes:
+        result = self.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph}
+        )
+        return result.triples or b""
+
+    def _client(self, text: str, *, form: str) -> SPARQLWrapper:
+        client = SPARQLWrapper(self.query_url, agent="integrationsgraph (ikg)")
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setQuery(text)
+        # SPARQLWrapper guesses the form with a regular expression that reads words in
+        # comments ("… add …" makes a query an update); our lexer knows better
+        client.queryType = form
+        construct = form in {"CONSTRUCT", "DESCRIBE"}
+        client.setReturnFormat(TURTLE if construct else JSON)
+        client.setTimeout(max(1, round(self.timeout_seconds)))
+        if self.credentials.token:
+            client.addCustomHttpHeader("Authorization", f"Bearer {self.credentials.token}")
+        elif self.credentials.user:
+            client.setCredentials(self.credentials.user, self.credentials.password)
+        return client
+
+    def _send(
+        self,
+        text: str,
+        *,
+        form: str,
+        default_graphs: list[URIRef],
+        named_graphs: list[URIRef],
+    ) -> bytes:
+        client = self._client(text, form=form)
+        for graph in default_graphs:
+            client.addDefaultGraph(str(graph))
+        for graph in named_graphs:
+            client.addNamedGraph(str(graph))
+        backoff = FIRST_BACKOFF_SECONDS
+        for attempt in range(RETRIES + 1):
+            try:
+                with contextlib.closing(client.query().response) as response:
+                    content_type = response.headers.get("Content-Type", "")
+                    body = response.read()
+            except Exception as error:  # noqa: BLE001 - translated into one clear message
+                problem = self._explain(error)
+                if problem.transient and attempt < RETRIES:
+                    time.sleep(backoff)
+                    backoff *= 2
+                    continue
+                raise problem.error from error
+            if "html" in content_type.lower():
+                raise StoreError(
+                    f"{self.query_url} answered with an HTML page instead of SPARQL results: "
+                    "check that the URL is the server's SPARQL query endpoint "
+                    "(Oxigraph and Fuseki: …/query)",
+                    http_status=502,
+                )
+            return body
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def _explain(self, error: Exception) -> _Problem:
+        url = self.query_url
+        if isinstance(error, Unauthorized) or _status(error) in {401, 403}:
+            return _Problem(
+                StoreError(
+                    f"{url} refused the credentials (HTTP 401/403): set IKG_STORE_USER and "
+                    "IKG_STORE_PASSWORD, or IKG_STORE_TOKEN, in the environment",
+                    http_status=502,
+                )
+            )
+        if isinstance(error, QueryBadFormed):
+            return _Problem(QueryError(f"{url} rejected the query: {_server_text(error)}"))
+        if isinstance(error, EndPointNotFound):
+            return _Problem(
+                StoreError(
+                    f"{url} does not exist (HTTP 404): check the SPARQL endpoint's URL",
+                    http_status=502,
+                )
+            )
+        if isinstance(error, URITooLong):
+            return _Problem(StoreError(f"{url}: the request is too long", http_status=502))
+        if isinstance(error, TimeoutError | socket.timeout) or "timed out" in str(error):
+            return _Problem(
+                StoreError(
+                    f"{url} did not answer within {self.timeout_seconds:g} s "
+                    "(IKG_QUERY_TIMEOUT): the server may be overloaded or the query too costly",
+                    http_status=504,
+                ),
+                transient=True,
+            )
+        status = _status(error)
+        if isinstance(error, EndPointInternalError) or (status is not None and status >= 500):
+            return _Problem(
+                StoreError(
+                    f"{url} failed with a server error (HTTP {status or 500}): "
+                    f"{_server_text(error)}",
+                    http_status=502,
+                ),
+                transient=status in TRANSIENT_STATUSES,
+            )
+        if isinstance(error, urllib.error.URLError | ConnectionError | HTTPException):
+            reason = getattr(error, "reason", error)
+            return _Problem(
+                StoreError(
+                    f"cannot reach {url} ({reason}): check that the SPARQL server runs and "
+                    "that the URL (IKG_STORE or --store) is right",
+                    http_status=502,
+                ),
+                transient=isinstance(error, ConnectionResetError | HTTPException),
+            )
+        if isinstance(error, SPARQLWrapperException):
+            return _Problem(StoreError(f"{url}: {_server_text(error)}", http_status=502))
+        raise error
+
+
+@dataclass(frozen=True)
+class _Problem:
+    error: Exception
+    transient: bool = False
+
+
+def _status(error: Exception) -> int | None:
+    code = getattr(error, "code", None)
+    return code if isinstance(code, int) else None
+
+
+def _server_text(error: Exception) -> str:
+    text = str(error).strip()
+    return text[:500] + ("…" if len(text) > 500 else "")
+
+
+# -- answers → QueryResult ---------------------------------------------------------------------
+
+
+def _solutions_result(body: bytes, row_cap: int | None, url: str) -> QueryResult:
+    try:
+        answer = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise StoreError(
+            f"{url} answered with something other than SPARQL JSON results ({error}): check "
+            "that the URL is a SPARQL query endpoint",
+            http_status=502,
+        ) from error
+    if "boolean" in answer:
+        return QueryResult(boolean=bool(answer["boolean"]))
+    try:
+        variables = list(answer["head"]["vars"])
+        solutions = answer["results"]["bindings"]
+    except (KeyError, TypeError) as error:
+        raise StoreError(
+            f"{url} answered with malformed SPARQL JSON results", http_status=502
+        ) from error
+    truncated = row_cap is not None and len(solutions) > row_cap
+    if truncated:
+        solutions = solutions[:row_cap]
+    rows = [tuple(_term(solution.get(v)) for v in variables) for solution in solutions]
+    return QueryResult(variables=variables, rows=rows, truncated=truncated)
+
+
+def _term(binding: dict | None) -> Node | None:
+    if binding is None:
+        return None
+    kind, value = binding["type"], binding["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if "xml:lang" in binding:
+        return Literal(value, lang=binding["xml:lang"])
+    datatype = binding.get("datatype")
+    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(value, datatype=URIRef(datatype))
+    return Literal(value)
+
+
+def _triples_result(body: bytes, row_cap: int | None, url: str) -> QueryResult:
+    try:
+        triples = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+    except SyntaxError as error:
+        raise StoreError(
+            f"{url} answered with something other than Turtle ({error})", http_status=502
+        ) from error
+    truncated = row_cap is not None and len(triples) > row_cap
+    if truncated:
+        triples = triples[:row_cap]
+    serialized = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return QueryResult(triples=serialized, truncated=truncated)
+
+
+def _reserialise(data: bytes, source: ox.RdfFormat, target: ox.RdfFormat) -> bytes:
+    if source == target:
+        return data
+    return ox.serialize(ox.parse(data, format=source), format=target) or b""
