@@ -1,0 +1,169 @@
+"""The SPARQL endpoint at ``/sparql``: the SPARQL 1.1 Protocol, read-only, with a query page.
+
+Statuses: 200; 204 for a CORS preflight (OPTIONS); 400 syntax error or bad parameter; 403 an
+update or SERVICE (refused on principle, see graph.read_only); 406 no acceptable format; 413
+query too long; 415 a POST body of another type; 503 the query ran past the timeout
+(IKG_QUERY_TIMEOUT) or a worker's memory cap (a remote store's own failures keep the status
+it gives them). A result cut at the row cap (IKG_ROW_CAP) carries ``X-IKG-Truncated: true``.
+Errors come in the app's one JSON shape, or, for a browser, as the query page with the
+message.
+
+A browser (Accept names text/html) gets the query page at the same address. Every answer of
+this endpoint allows any origin (CORS), so browser-based clients on other hosts can ask; the
+rest of the app stays same-origin.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from graph.errors import IkgError, QueryError
+from graph.query_worker import QueryWorkers
+from graph.read_only import check_read_only
+from graph.settings import is_endpoint_url
+from graph.store import QueryResult
+from webapp.errors import TITLES
+from webapp.sparql.page import query_page
+from webapp.sparql.protocol import (
+    ProtocolRequest,
+    answer,
+    choose_format,
+    read_request,
+    wants_page,
+    wants_page_for_error,
+)
+from webapp.store import get_store
+
+blueprint = Blueprint("sparql", __name__)
+
+#: the app.extensions key of the worker processes that run embedded-store queries
+WORKERS = "ikg_query_workers"
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "X-IKG-Truncated, X-IKG-Row-Cap",
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint():
+    if request.method == "OPTIONS":
+        return Response(status=204, headers=PREFLIGHT_HEADERS)
+    asked = read_request()
+    if asked.query is None:
+        if wants_page(asked):
+            warm_up_query_workers()
+            return query_page(example=request.args.get("beispiel", ""))
+        raise QueryError(
+            "Parameter 'query' fehlt: schicken Sie eine SPARQL-Abfrage als ?query=…, als "
+            "Formularfeld query oder als Rumpf mit Content-Type application/sparql-query. / "
+            "The 'query' parameter is missing.",
+            parameter="query",
+        )
+    form = check_read_only(asked.query)
+    if wants_page(asked):
+        result, seconds = run_query(asked)
+        return query_page(query=asked.query, result=result, seconds=seconds)
+    if form:  # refuse an unacceptable Accept before running
+        choose_format(form in ("CONSTRUCT", "DESCRIBE"), asked.formats)
+    result, _ = run_query(asked)
+    return answer(result, choose_format(result.triples is not None, asked.formats))
+
+
+@blueprint.after_request
+def allow_any_origin(response: Response) -> Response:
+    for name, value in CORS_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.errorhandler(IkgError)
+def endpoint_error(error: IkgError):
+    parameter = error.parameter if isinstance(error, QueryError) else None
+    return error_response(error.http_status, type(error).__name__, str(error), parameter)
+
+
+@blueprint.errorhandler(HTTPException)
+def endpoint_http_error(error: HTTPException):
+    status = error.code or 500
+    return error_response(status, type(error).__name__, TITLES.get(status, "Fehler"))
+
+
+def error_response(status: int, kind: str, message: str, parameter: str | None = None):
+    """The app's one error shape (webapp.errors) as JSON, whatever the Accept header says, as
+    SPARQL clients do not ask for JSON by name; for a browser, the query page with the
+    message and the query, to correct it."""
+    if wants_page_for_error():
+        query = request.values.get("query", "")
+        return query_page(query=query, error=message, status=status)
+    body = {
+        "error": {"status": status, "type": kind, "message": message, "parameter": parameter}
+    }
+    return body, status
+
+
+def run_query(asked: ProtocolRequest) -> tuple[QueryResult, float]:
+    """The query's result and how long it took: on a remote store directly (it keeps its own
+    HTTP timeout), on the embedded store in a worker process that is killed at the timeout."""
+    assert asked.query is not None
+    row_cap = current_app.config["ROW_CAP"]
+    started = time.perf_counter()
+    store = get_store()  # also says what to do when there is no store
+    if is_endpoint_url(current_app.config["STORE"]):
+        result = store.query(
+            asked.query,
+            row_cap=row_cap,
+            default_graphs=asked.default_graphs,
+            named_graphs=asked.named_graphs,
+        )
+    else:
+        build = Path(current_app.config["STORE"]).resolve()
+        result = query_workers(current_app, build).query(
+            build,
+            asked.query,
+            timeout_seconds=float(current_app.config["QUERY_TIMEOUT"]),
+            row_cap=row_cap,
+            default_graphs=asked.default_graphs,
+            named_graphs=asked.named_graphs,
+        )
+    return result, time.perf_counter() - started
+
+
+_workers_lock = threading.Lock()
+
+
+def query_workers(app: Flask, build: Path) -> QueryWorkers:
+    """The app's worker processes, started with its first query."""
+    with _workers_lock:
+        workers = app.extensions.get(WORKERS)
+        if workers is None:
+            workers = app.extensions[WORKERS] = QueryWorkers(build)
+        return workers
+
+
+def warm_up_query_workers() -> None:
+    """Start the worker processes while a person reads the query page, so that the first
+    query does not wait for them (a second or two: Python starts, the store opens). Starting
+    them returns at once; they get ready in the background."""
+    path = Path(current_app.config["STORE"])
+    if not is_endpoint_url(current_app.config["STORE"]) and path.exists():
+        query_workers(current_app, path.resolve())
+
+
+def close_query_workers(app: Flask) -> None:
+    """Stop the app's worker processes (tests; the end of a server stops them anyway)."""
+    with _workers_lock:
+        workers = app.extensions.pop(WORKERS, None)
+    if workers is not None:
+        workers.close()
