@@ -1,0 +1,268 @@
+"""One municipality's ties, read from a store and projected into networkx.
+
+Who counts as what:
+
+- an **actor** is an organisation of the municipality with an actor type (``org:classification``
+  in the actor-type scheme): associations, MSOs, units of the administration, partner cities,
+  political bodies that are members somewhere;
+- a **network** is an ``org:OrganizationalCollaboration`` of the municipality (networks,
+  working and steering groups, cooperations), or a political body that has members (a
+  committee such as an Integrationsrat with seats for organisations);
+- a **measure** ties its lead and its partners (``ikg:lead``, ``ikg:partner``).
+
+Two graphs come out of that: the two-mode membership graph (actors and networks, an edge per
+membership) and the actor graph (actors only; an edge where two actors share a network or a
+measure, weighted by how many they share). A network that is itself a member of another
+network, or leads a measure, is not an actor: it has no type, and the ties through it are those
+of its own members.
+
+Every value is bound into the SPARQL text as an RDF term (and projected, so that pyoxigraph
+substitutes it), never pasted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import networkx as nx
+
+from graph.errors import NotFoundError
+from graph.namespaces import municipality_iri, short_id
+from graph.store import Store
+
+ACTORS = """
+SELECT ?m ?actor ?label ?type ?typeLabel ?collective WHERE {
+  ?actor ikg:municipality ?m ;
+         skos:prefLabel ?label ;
+         org:classification ?type .
+  ?type skos:inScheme ref:actor-type .
+  OPTIONAL { ?type skos:prefLabel ?typeLabel }
+  OPTIONAL { ?actor ikg:collective ?collective }
+  FILTER NOT EXISTS { ?actor a org:OrganizationalCollaboration }
+}
+"""
+
+# Committees count as networks only where organisations are their members.
+NETWORKS = """
+SELECT ?m ?network ?label ?committee WHERE {
+  ?network ikg:municipality ?m ;
+           skos:prefLabel ?label .
+  {
+    ?network a org:OrganizationalCollaboration .
+    BIND (false AS ?committee)
+  } UNION {
+    ?network a ikg:PoliticalBody .
+    FILTER EXISTS { ?membership a org:Membership ; org:organization ?network }
+    BIND (true AS ?committee)
+  }
+}
+"""
+
+MEMBERSHIPS = """
+SELECT ?m ?member ?network WHERE {
+  ?membership a org:Membership ;
+              ikg:municipality ?m ;
+              org:member ?member ;
+              org:organization ?network .
+}
+"""
+
+MEASURES = """
+SELECT ?m ?measure ?label ?actor ?lead WHERE {
+  ?measure a ikg:Measure ;
+           ikg:municipality ?m ;
+           skos:prefLabel ?label .
+  { ?measure ikg:lead ?actor . BIND (true AS ?lead) }
+  UNION { ?measure ikg:partner ?actor . BIND (false AS ?lead) }
+}
+"""
+
+MUNICIPALITIES = """
+SELECT ?m ?fictional WHERE {
+  ?m a ikg:Municipality .
+  OPTIONAL { ?m ikg:fictional ?fictional }
+}
+"""
+
+
+@dataclass
+class Actor:
+    iri: str
+    label: str
+    #: id in the actor-type scheme, e.g. "mso"
+    type: str
+    type_label: str
+    #: stands for a group the sources do not break down ("die etwa 50 MSOs")
+    collective: bool = False
+
+
+@dataclass
+class Network:
+    iri: str
+    label: str
+    committee: bool = False
+    members: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Measure:
+    iri: str
+    label: str
+    lead: str | None = None
+    partners: set[str] = field(default_factory=set)
+
+    @property
+    def participants(self) -> set[str]:
+        return self.partners | ({self.lead} if self.lead else set())
+
+
+@dataclass
+class MunicipalityNetwork:
+    """What the projection reads: plain records, keyed by IRI."""
+
+    slug: str
+    actors: dict[str, Actor] = field(default_factory=dict)
+    networks: dict[str, Network] = field(default_factory=dict)
+    measures: dict[str, Measure] = field(default_factory=dict)
+
+    def networks_of(self, actor: str) -> list[str]:
+        return sorted(n for n, network in self.networks.items() if actor in network.members)
+
+    def measures_of(self, actor: str) -> list[str]:
+        return sorted(m for m, measure in self.measures.items() if actor in measure.participants)
+
+
+def known_slugs(store: Store, *, fictional: bool = True) -> list[str]:
+    """The municipalities in the store; without the fictional ones (example city, generated
+    data) when ``fictional`` is False."""
+    return sorted(
+        {
+            short_id(str(m))
+            for m, is_fictional in store.query(MUNICIPALITIES).rows
+            if fictional or is_fictional is None or is_fictional.toPython() is not True
+        }
+    )
+
+
+def read_network(store: Store, slug: str) -> MunicipalityNetwork:
+    """Actors, networks, memberships and measures of one municipality.
+
+    Raises NotFoundError naming the known municipalities when ``slug`` is not one of them.
+    """
+    known = known_slugs(store)
+    if slug not in known:
+        raise NotFoundError(
+            f"keine Kommune '{slug[:60]}' im Graphen. Bekannt: {', '.join(known) or '(keine)'}."
+        )
+    bound = {"m": municipality_iri(slug)}
+    data = MunicipalityNetwork(slug=slug)
+    # sorted, so that an entity with two labels or types is read the same way every time
+    for row in sorted(store.query(ACTORS, bound).rows, key=_row_key):
+        _m, iri, label, actor_type, type_label, collective = row
+        data.actors.setdefault(str(iri), Actor(
+            iri=str(iri),
+            label=str(label),
+            type=short_id(str(actor_type)),
+            type_label=str(type_label) if type_label is not None else short_id(str(actor_type)),
+            collective=collective is not None and collective.toPython() is True,
+        ))
+    for _m, iri, label, committee in sorted(store.query(NETWORKS, bound).rows, key=_row_key):
+        data.networks.setdefault(
+            str(iri),
+            Network(iri=str(iri), label=str(label), committee=committee.toPython() is True),
+        )
+    for iri in data.networks:
+        # a committee with members is a network here, not an actor
+        data.actors.pop(iri, None)
+    for _m, member, network in store.query(MEMBERSHIPS, bound).rows:
+        if str(network) in data.networks:
+            data.networks[str(network)].members.add(str(member))
+    for _m, iri, label, actor, lead in sorted(store.query(MEASURES, bound).rows, key=_row_key):
+        measure = data.measures.setdefault(str(iri), Measure(iri=str(iri), label=str(label)))
+        if lead.toPython() is True:
+            measure.lead = str(actor)
+        else:
+            measure.partners.add(str(actor))
+    return data
+
+
+def _row_key(row: tuple) -> tuple[str, ...]:
+    return tuple("" if value is None else str(value) for value in row)
+
+
+def membership_graph(data: MunicipalityNetwork) -> nx.Graph:
+    """The two-mode graph: every actor (``bipartite=0``, even one in no network) and every
+    network (``bipartite=1``); an edge per membership. A network that is a member of another
+    network is joined to it by an edge between two networks.
+
+    >>> data = MunicipalityNetwork("x")
+    >>> data.actors["a"] = Actor("a", "A", "mso", "MSO")
+    >>> data.actors["b"] = Actor("b", "B", "mso", "MSO")
+    >>> data.networks["n"] = Network("n", "N", members={"a"})
+    >>> graph = membership_graph(data)
+    >>> sorted(graph.edges), graph.nodes["n"]["bipartite"], graph.degree("b")
+    ([('a', 'n')], 1, 0)
+    """
+    graph = nx.Graph(municipality=data.slug)
+    for iri, actor in data.actors.items():
+        graph.add_node(iri, **_actor_attributes(actor), bipartite=0)
+    for iri, network in data.networks.items():
+        graph.add_node(
+            iri,
+            label=network.label,
+            kind="network",
+            type="gremium" if network.committee else "netzwerk",
+            type_label="Gremium" if network.committee else "Netzwerk / Arbeitskreis",
+            bipartite=1,
+        )
+    for iri, network in data.networks.items():
+        for member in sorted(network.members):
+            if member in graph:
+                graph.add_edge(member, iri, relation="membership")
+    return graph
+
+
+def actor_graph(data: MunicipalityNetwork) -> nx.Graph:
+    """Actors only; two are tied when they share a network or a measure. ``weight`` is how
+    many they share; ``networks`` and ``measures`` list which.
+
+    >>> data = MunicipalityNetwork("x")
+    >>> for name in "abc":
+    ...     data.actors[name] = Actor(name, name.upper(), "mso", "MSO")
+    >>> data.networks["n"] = Network("n", "N", members={"a", "b"})
+    >>> data.measures["m"] = Measure("m", "M", lead="a", partners={"b", "c"})
+    >>> graph = actor_graph(data)
+    >>> graph.edges["a", "b"]["weight"], graph.edges["a", "b"]["networks"]
+    (2, ['n'])
+    >>> graph.edges["b", "c"]["weight"], graph.edges["b", "c"]["measures"]
+    (1, ['m'])
+    """
+    graph = nx.Graph(municipality=data.slug)
+    for iri, actor in data.actors.items():
+        graph.add_node(iri, **_actor_attributes(actor))
+    _tie(graph, ((n, net.members) for n, net in data.networks.items()), "networks")
+    _tie(graph, ((m, measure.participants) for m, measure in data.measures.items()), "measures")
+    for _a, _b, tie in graph.edges(data=True):
+        tie["weight"] = len(tie["networks"]) + len(tie["measures"])
+    return graph
+
+
+def _tie(graph: nx.Graph, groups: Iterable[tuple[str, set[str]]], kind: str) -> None:
+    for group, members in sorted(groups):
+        actors = sorted(m for m in members if m in graph)
+        for a, b in combinations(actors, 2):
+            if not graph.has_edge(a, b):
+                graph.add_edge(a, b, networks=[], measures=[])
+            graph.edges[a, b][kind].append(group)
+
+
+def _actor_attributes(actor: Actor) -> dict[str, object]:
+    return {
+        "label": actor.label,
+        "kind": "actor",
+        "type": actor.type,
+        "type_label": actor.type_label,
+        "collective": actor.collective,
+    }
