@@ -1,7 +1,7 @@
 # Convenience targets; the README's two quick-start commands do not need make.
 PYTHON ?= .venv/bin/python
 
-.PHONY: setup test bench lint
+.PHONY: setup test bench lint test-virtuoso
 
 setup:
 	python3 -m venv .venv
@@ -13,5 +13,13 @@ test:
 lint:
 	.venv/bin/ruff check .
 
+# sizes for the scale benchmark: make bench N="1 10"
+N ?= 1 10 100 400
+
 bench:
 	$(PYTHON) -m bench.queries
+	$(PYTHON) -m bench.scale --sizes "$(N)"
+
+# ikg push and the named-query suite against Virtuoso (Debian package, installed if missing)
+test-virtuoso:
+	PYTHON=$(PYTHON) scripts/test-virtuoso

@@ -5,6 +5,7 @@ Exit codes: 0 fine, 1 the data does not conform, 2 usage or load error.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -50,6 +51,29 @@ def _data_option(function):
     )(function)
 
 
+def _example_option(function):
+    return click.option(
+        "--with-example",
+        is_flag=True,
+        help="Also read the fictional example city 'beispielstadt', generated into a temporary "
+        "folder beside the data (never into it).",
+    )(function)
+
+
+@contextlib.contextmanager
+def _data_folder(data_dir: Path, with_example: bool):
+    """The folder to read: data_dir itself, or a temporary one that adds the example city."""
+    if not with_example:
+        yield data_dir
+        return
+    import tempfile
+
+    from graph.generator import data_with_example
+
+    with tempfile.TemporaryDirectory(prefix="ikg-beispielstadt-") as workspace:
+        yield data_with_example(data_dir, Path(workspace))
+
+
 def _store_option(function):
     return click.option(
         "--store",
@@ -88,50 +112,98 @@ def main() -> None:
     help="The embedded store's folder (default: var/store, or IKG_STORE). To fill a remote "
     "store, build here and run 'ikg push'.",
 )
-def build(data_dir: Path | None, store_path: Path | None) -> None:
-    """Read, map, validate and store the graph (atomically: on error the old store stays)."""
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Prepare every municipality again, even those whose files did not change.",
+)
+@_example_option
+def build(data_dir: Path | None, store_path: Path | None, full: bool, with_example: bool) -> None:
+    """Read, map, validate and store the graph (atomically: on error the old store stays).
+
+    Only municipalities whose files changed since the last build are prepared again.
+    """
     from graph.build import build as run_build
 
     settings = _settings()
     try:
-        summary = run_build(
-            data_dir or settings.data_dir,
-            store_path or settings.store_path,
-            seeds_dir=settings.seeds_dir,
-            builds_kept=settings.builds_kept,
-            progress=_progress,
-        )
+        with _data_folder(data_dir or settings.data_dir, with_example) as folder:
+            summary = run_build(
+                folder,
+                store_path or settings.store_path,
+                seeds_dir=settings.seeds_dir,
+                builds_kept=settings.builds_kept,
+                progress=_progress,
+                full=full,
+            )
     except IkgError as error:
         _fail(error)
         return
     _print_summary(summary)
+    if not summary.full:
+        click.echo(
+            f"Neu aufgebaut: {', '.join(summary.rebuilt) or '–'}; "
+            f"entfernt: {', '.join(summary.removed) or '–'}; "
+            f"unverändert übernommen: {len(summary.entities) - len(summary.rebuilt)} Kommunen"
+        )
+
+
+#: More municipalities than this are summed up in one column instead of one column each.
+SUMMARY_COLUMNS = 8
 
 
 def _print_summary(summary) -> None:
-    slugs = sorted(summary.entities)
-    kinds = list(next(iter(summary.entities.values()), {}))
+    entities = summary.entities
+    if len(entities) > SUMMARY_COLUMNS:
+        kinds_of_all = next(iter(entities.values()), {})
+        entities = {
+            f"{len(entities)} Kommunen": {
+                kind: sum(counts[kind] for counts in summary.entities.values())
+                for kind in kinds_of_all
+            }
+        }
+    slugs = sorted(entities)
+    kinds = list(next(iter(entities.values()), {}))
     width = max([len(kind) for kind in kinds] + [10])
     click.echo(f"{'':{width}}  " + "  ".join(f"{slug:>12}" for slug in slugs))
     for kind in kinds:
-        counts = "  ".join(f"{summary.entities[slug][kind]:>12}" for slug in slugs)
+        counts = "  ".join(f"{entities[slug][kind]:>12}" for slug in slugs)
         click.echo(f"{kind:{width}}  {counts}")
-    seconds = sum(summary.seconds.values())
+    seconds = summary.seconds.get("total", sum(summary.seconds.values()))
     where = f" in {summary.store}" if summary.store else ""
     click.echo(
         f"{summary.triples} Tripel in {len(summary.triples_per_graph)} benannten Graphen{where} "
         f"({seconds:.1f} s)"
     )
+    _print_consistency_routes(summary)
+
+
+def _print_consistency_routes(summary) -> None:
+    """Which municipalities HermiT checked and which the rules (above IKG_HERMIT_LIMIT)."""
+    by_route: dict[str, list[str]] = {}
+    for slug, route in sorted(summary.consistency_routes.items()):
+        by_route.setdefault(route, []).append(slug)
+    if not by_route:
+        return
+    parts = []
+    for route, slugs in sorted(by_route.items()):
+        named = ", ".join(slugs) if len(slugs) <= SUMMARY_COLUMNS else f"{len(slugs)} Kommunen"
+        parts.append(f"{route}: {named}")
+    spent = summary.seconds.get("consistency", 0.0)
+    click.echo(f"Widerspruchsfreiheit geprüft mit {'; '.join(parts)} ({spent:.1f} s)")
 
 
 @main.command()
 @_data_option
-def validate(data_dir: Path | None) -> None:
+@_example_option
+def validate(data_dir: Path | None, with_example: bool) -> None:
     """Run every check of `build` without writing a store."""
     from graph.build import prepare, summarise
 
     settings = _settings()
     try:
-        prepared = prepare(data_dir or settings.data_dir, settings.seeds_dir, _progress)
+        with _data_folder(data_dir or settings.data_dir, with_example) as folder:
+            prepared = prepare(folder, settings.seeds_dir, _progress)
     except IkgError as error:
         _fail(error)
         return
@@ -232,6 +304,7 @@ def sparql(sparql: str | None, query_file, output_format: str, store: str | None
 
     The store is opened read-only: updates are refused.
     """
+    from graph.read_only import check_read_only
     from graph.results import render
 
     settings = _settings()
@@ -240,6 +313,8 @@ def sparql(sparql: str | None, query_file, output_format: str, store: str | None
         sys.exit(2)
     text = sparql if sparql is not None else query_file.read()
     try:
+        # no SERVICE: the product never calls out to other servers
+        check_read_only(text)
         result = _open_store(settings, store).query(text, row_cap=settings.row_cap)
     except IkgError as error:
         _fail(error)
@@ -251,9 +326,11 @@ def sparql(sparql: str | None, query_file, output_format: str, store: str | None
 @click.option(
     "--format",
     "export_format",
-    type=click.Choice(["ttl", "trig", "nq", "jsonld"]),
+    type=click.Choice(["ttl", "trig", "nq", "jsonld", "graphml", "gexf"]),
     default="trig",
     show_default=True,
+    help="An RDF format, or graphml/gexf: the network of actors and networks for Gephi, "
+    "with centralities and communities.",
 )
 @click.option("--municipality", default=None, help="Only this municipality's named graph.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None)
@@ -261,7 +338,8 @@ def sparql(sparql: str | None, query_file, output_format: str, store: str | None
 def export(
     export_format: str, municipality: str | None, output: Path | None, store: str | None
 ) -> None:
-    """Export the whole graph or one municipality's named graph."""
+    """Export the whole graph or one municipality's named graph (RDF), or the network of
+    actors and networks (GraphML, GEXF)."""
     from graph.export import export as run_export
 
     settings = _settings()
@@ -275,6 +353,200 @@ def export(
     else:
         output.write_bytes(data)
         click.echo(f"{len(data)} Bytes nach {output} geschrieben.", err=True)
+
+
+@main.command()
+@click.option("--municipality", required=True, metavar="SLUG", help="The municipality, e.g. "
+              "oberhausen.")
+@click.option("--format", "output_format", type=FORMAT_CHOICE, default="table", show_default=True,
+              help="table: sections for people; csv: one row per actor; json: everything.")
+@_store_option
+def analyse(municipality: str, output_format: str, store: str | None) -> None:
+    """Network analysis of one municipality: central actors, brokers, communities, isolated
+    MSOs and the action fields the MSOs reach."""
+    from graph.analysis.report import analyse as run_analysis
+    from graph.analysis.report import render
+
+    settings = _settings()
+    try:
+        analysis = run_analysis(_open_store(settings, store), municipality)
+    except IkgError as error:
+        _fail(error)
+        return
+    click.echo(render(analysis, output_format))
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="The server's SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query "
+    "(default: IKG_STORE when it is a URL).",
+)
+@click.option(
+    "--update",
+    "update_url",
+    metavar="URL",
+    default=None,
+    help="Its SPARQL 1.1 update endpoint (default: IKG_STORE_UPDATE, else the query URL with "
+    "/query replaced by /update, else the query URL itself).",
+)
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The built embedded store to upload (default: var/store, or IKG_STORE when it is a "
+    "folder).",
+)
+@click.option(
+    "--chunk-triples",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most triples per request; a larger graph goes up in chunks into a staging graph "
+    "and is moved into place at once (default: 5000).",
+)
+@click.option(
+    "--timeout",
+    "timeout_seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds each request may take (default: IKG_QUERY_TIMEOUT).",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=None,
+    help="How often a transient failure (connection lost, HTTP 502/503/504, timeout) is "
+    "retried, with back-off (default: 3).",
+)
+def push(
+    endpoint: str | None,
+    update_url: str | None,
+    store_path: Path | None,
+    chunk_triples: int | None,
+    timeout_seconds: float | None,
+    retries: int | None,
+) -> None:
+    """Upload the built graph to a SPARQL 1.1 server, replacing each named graph as a whole.
+
+    \b
+    ikg push --endpoint http://127.0.0.1:7878/query
+
+    Credentials only from the environment: IKG_STORE_USER and IKG_STORE_PASSWORD, or
+    IKG_STORE_TOKEN. If the push cannot finish (exit 2), the message says which graph is in
+    which state; running it again repairs them.
+    """
+    from graph import push as pushing
+    from graph.remote import Credentials
+    from graph.settings import Settings as Defaults
+    from graph.settings import is_endpoint_url
+    from graph.store import EmbeddedStore
+
+    settings = _settings()
+    query_url = endpoint or (settings.store if settings.store_is_remote else None)
+    if query_url is None or not is_endpoint_url(query_url):
+        click.echo(
+            "Fehler: give the server's SPARQL query endpoint with --endpoint http(s)://… "
+            "(or set IKG_STORE to it).",
+            err=True,
+        )
+        sys.exit(2)
+    source_path = store_path or (
+        Defaults().store_path if settings.store_is_remote else settings.store_path
+    )
+    target = pushing.PushTarget(
+        query_url=query_url,
+        update_url=pushing.update_url_for(query_url, update_url or settings.store_update),
+        credentials=Credentials.from_settings(settings),
+        timeout_seconds=timeout_seconds or settings.query_timeout,
+        retries=pushing.DEFAULT_RETRIES if retries is None else retries,
+    )
+
+    def report_retry(message: str) -> None:
+        click.echo(f"\nWarnung: {message}", err=True)
+
+    try:
+        source = EmbeddedStore(source_path)
+        total = source.quad_count()
+        with contextlib.ExitStack() as stack:
+            on_progress = None
+            if sys.stderr.isatty():
+                bar = stack.enter_context(
+                    click.progressbar(length=total, label="Hochladen", file=sys.stderr)
+                )
+                on_progress = bar.update
+            summary = pushing.push(
+                source,
+                target,
+                chunk_triples=chunk_triples or pushing.DEFAULT_CHUNK_TRIPLES,
+                on_progress=on_progress,
+                on_retry=report_retry,
+            )
+    except IkgError as error:
+        _fail(error)
+        return
+    retried = f", {summary.retried} davon wiederholt" if summary.retried else ""
+    click.echo(
+        f"{len(summary.graphs)} Graphen mit {summary.triples} Tripeln nach {summary.url} "
+        f"übertragen ({summary.requests} Anfragen{retried}) in {summary.seconds:.1f} s."
+    )
+    if summary.removed:
+        click.echo("Entfernt (nicht mehr im Build): " + ", ".join(map(str, summary.removed)))
+
+
+@main.command()
+@click.option(
+    "--municipalities",
+    "-n",
+    "count",
+    type=click.IntRange(min=1),
+    required=True,
+    help="How many fictional municipalities (musterstadt-001, musterstadt-002, …).",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same files.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A new or empty folder (never data/); it becomes a data folder for --data.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a folder that is not empty (files of the same name are overwritten, "
+    "nothing is deleted). data/ is refused even so.",
+)
+def generate(count: int, seed: int, out_dir: Path, force: bool) -> None:
+    """Write fictional municipalities, generated from a seed, as a data folder.
+
+    Each has about 300 actors (about 50 MSOs), 15 networks, a concept with 10 action fields,
+    30 goals, 120 measures and council papers, all marked fictional. For benchmarks and for
+    trying the product out:
+
+    \b
+    ikg generate --municipalities 10 --seed 1 --out var/generated
+    ikg build --data var/generated --store var/generated-store
+    """
+    import time
+
+    from graph.generator import check_target, write_generated_data
+
+    started = time.perf_counter()
+    try:
+        check_target(out_dir, force=force)
+        slugs = write_generated_data(out_dir, municipalities=count, seed=seed)
+    except IkgError as error:
+        _fail(error)
+        return
+    shown = ", ".join(slugs) if len(slugs) <= 3 else f"{slugs[0]} … {slugs[-1]}"
+    click.echo(
+        f"{len(slugs)} fiktive Kommunen ({shown}) mit Seed {seed} nach {out_dir} geschrieben "
+        f"({time.perf_counter() - started:.1f} s). Bauen: ikg build --data {out_dir} "
+        "--store PATH"
+    )
 
 
 def _register_serve() -> None:

@@ -1,7 +1,9 @@
-"""Export the stored graph, whole or one municipality's named graph, in common RDF formats."""
+"""Export the stored graph, whole or one municipality's named graph, in common RDF formats;
+or the network of actors and networks as GraphML or GEXF for Gephi."""
 
 from __future__ import annotations
 
+import networkx as nx
 import pyoxigraph as ox
 from rdflib import URIRef
 
@@ -9,12 +11,19 @@ from graph.errors import StoreError
 from graph.namespaces import PREFIXES, municipality_graph
 from graph.store import Store, ntriples_in_graph
 
-EXPORT_FORMATS = ("ttl", "trig", "nq", "jsonld")
+RDF_FORMATS = ("ttl", "trig", "nq", "jsonld")
+#: the membership network (actors and networks) for graph tools such as Gephi
+NETWORK_FORMATS = ("graphml", "gexf")
+EXPORT_FORMATS = RDF_FORMATS + NETWORK_FORMATS
 
 
 def export(store: Store, export_format: str, municipality: str | None = None) -> bytes:
     """Serialise the dataset (or one municipality's graph). Turtle has no named graphs, so a
-    whole-dataset Turtle export merges them; use TriG or N-Quads to keep them apart."""
+    whole-dataset Turtle export merges them; use TriG or N-Quads to keep them apart.
+
+    ``graphml`` and ``gexf`` give the membership network instead (see ``network_export``)."""
+    if export_format in NETWORK_FORMATS:
+        return network_export(store, export_format, municipality)
     graph = municipality_graph(municipality) if municipality else None
     if graph is not None and graph not in store.named_graphs():
         known = ", ".join(str(g).rsplit("/", 1)[-1] for g in store.named_graphs())
@@ -36,3 +45,38 @@ def export(store: Store, export_format: str, municipality: str | None = None) ->
 def _graph_as_nquads(store: Store, graph: URIRef) -> bytes:
     triples = store.dump(ox.RdfFormat.N_TRIPLES, graph=graph).decode("utf-8")
     return ntriples_in_graph(triples, graph).encode("utf-8")
+
+
+def network_export(store: Store, export_format: str, municipality: str | None = None) -> bytes:
+    """The membership network of one municipality (or of all) as GraphML or GEXF.
+
+    Nodes are actors and networks (``kind``), with ``label``, ``type`` (actor type id, or
+    ``netzwerk`` / ``gremium``), ``type_label``, ``municipality``, the centralities
+    ``degree_centrality``, ``betweenness_centrality`` and ``eigenvector_centrality`` and the
+    ``community`` number (left out for nodes without ties), all measured on the exported
+    graph; edges are memberships. Organisations only: no personal data is in the graph.
+    Fictional municipalities (example city, generated data) are left out of the network of
+    all municipalities; name one to export it.
+    """
+    from graph.analysis.measures import node_measures
+    from graph.analysis.projection import known_slugs, membership_graph, read_network
+
+    slugs = [municipality] if municipality else known_slugs(store, fictional=False)
+    network = nx.Graph()
+    for slug in slugs:
+        part = membership_graph(read_network(store, slug))
+        nx.set_node_attributes(part, slug, "municipality")
+        network.update(part)
+    network.graph = {"description": "Integrationsgraph: Mitgliedschaften (Akteure, Netzwerke)"}
+    for node, measures in node_measures(network).items():
+        attributes = network.nodes[node]
+        attributes["degree_centrality"] = measures["degree_centrality"]
+        attributes["betweenness_centrality"] = measures["betweenness"]
+        attributes["eigenvector_centrality"] = measures["eigenvector"]
+        if measures["community"] is not None:
+            attributes["community"] = measures["community"]
+    if export_format == "graphml":
+        return ("\n".join(nx.generate_graphml(network)) + "\n").encode("utf-8")
+    if export_format == "gexf":
+        return ("\n".join(nx.generate_gexf(network)) + "\n").encode("utf-8")
+    raise ValueError(export_format)

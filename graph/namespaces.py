@@ -53,6 +53,7 @@ class IKG(DefinedNamespace):
     Consultation: URIRef
     Event: URIRef
     SourceDocument: URIRef
+    InferredGraph: URIRef
     # organisations
     municipality: URIRef
     officialKey: URIRef
@@ -102,6 +103,8 @@ class IKG(DefinedNamespace):
     passage: URIRef
     fileName: URIRef
     documentType: URIRef
+    # inferred only (graph/inference.py)
+    takesPartIn: URIRef
 
 
 ID = Namespace(BASE + "id/")
@@ -110,7 +113,10 @@ GRAPH = Namespace(BASE + "graph/")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
+#: The folder of the inferred graphs: one per municipality, ``inferred_graph(slug)``.
 INFERRED_GRAPH = GRAPH["inferred"]
+#: Where `ikg push` uploads a large graph in chunks before moving it into place in one step.
+STAGING_GRAPHS = GRAPH["staging/"]
 
 ACTION_FIELD_SCHEME = REF["action-field"]
 ACTOR_TYPE_SCHEME = REF["actor-type"]
@@ -138,6 +144,19 @@ PREFIXES: dict[str, str] = {
 def municipality_graph(slug: str) -> URIRef:
     """The named graph that holds one municipality's stated facts."""
     return GRAPH[slug]
+
+
+def inferred_graph(slug: str) -> URIRef:
+    """The named graph that holds what follows from one municipality's stated facts (an
+    ikg:InferredGraph, built by graph/inference.py; never mixed with the stated facts)."""
+    return URIRef(f"{INFERRED_GRAPH}/{slug}")
+
+
+def slug_of_inferred_graph(graph: URIRef) -> str | None:
+    """The municipality slug of an inferred graph, or None for every other graph."""
+    prefix = f"{INFERRED_GRAPH}/"
+    text = str(graph)
+    return text[len(prefix) :] if text.startswith(prefix) else None
 
 
 def municipality_iri(slug: str) -> URIRef:
@@ -182,12 +201,32 @@ def sub_iri(parent: URIRef, *parts: str | int) -> URIRef:
 
 
 def slug_of_graph(graph: URIRef) -> str | None:
-    """The municipality slug of a municipality graph, or None for the other graphs."""
+    """The municipality slug of a municipality graph (stated facts), or None for the other
+    graphs, inferred graphs included (see slug_of_inferred_graph)."""
     text = str(graph)
     if not text.startswith(str(GRAPH)):
         return None
     name = text[len(str(GRAPH)) :]
-    return None if name in {"ontology", "reference", "inferred"} else name
+    if name in {"ontology", "reference", "inferred"} or text.startswith(
+        (str(STAGING_GRAPHS), f"{INFERRED_GRAPH}/")
+    ):
+        return None
+    return name
+
+
+def is_project_graph(graph: URIRef) -> bool:
+    """True for the named graphs this project writes (a shared server may hold others)."""
+    return str(graph).startswith(str(GRAPH))
+
+
+def staging_graph(target: URIRef, push_id: str) -> URIRef:
+    """The temporary graph one push fills for ``target``: ``…/graph/staging/<push_id>/<name>``.
+
+    Under the project's namespace, so a later push finds and removes one left behind.
+    """
+    if not is_project_graph(target):
+        raise ValueError(f"{target} is not one of the project's graphs")
+    return URIRef(f"{STAGING_GRAPHS}{push_id}/{str(target)[len(str(GRAPH)) :]}")
 
 
 __all__ = [
@@ -213,6 +252,7 @@ __all__ = [
     "REFERENCE_GRAPH",
     "SH",
     "SKOS",
+    "STAGING_GRAPHS",
     "TIME",
     "XSD",
 ]

@@ -14,7 +14,14 @@ Rules for writing a query file, learnt from how the engine treats bindings:
 - an optional parameter without value is bound to ``""`` (``NOT_GIVEN``): test it with
   ``sameTerm(?var, "")``, never with BOUND() (folded to a constant for a substituted variable);
 - a UNION branch or OPTIONAL is evaluated before it is joined: a variable used in a BIND or
-  EXISTS inside it must be bound inside it.
+  EXISTS inside it must be bound inside it;
+- the engine plans joins before the values are substituted, so it does not know a parameter's
+  variable is bound: it starts from the pattern with the most constants (``?x a ikg:Measure``
+  reads every measure of every municipality). To start from the parameter, anchor the first
+  pattern in the parameter's named graph: ``?municipality_graph`` (for a parameter
+  ``municipality``; likewise ``?actor_graph`` …) is bound to the named graph of the value's
+  municipality — ``GRAPH ?municipality_graph { ?edition a ikg:ConceptEdition }`` reads one
+  municipality's editions only. Project and hide it like a parameter.
 """
 
 from __future__ import annotations
@@ -32,7 +39,13 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import NotFoundError, QueryError
-from graph.namespaces import municipality_iri, short_id
+from graph.namespaces import (
+    ID,
+    REFERENCE_GRAPH,
+    municipality_graph,
+    municipality_iri,
+    short_id,
+)
 from graph.store import QueryResult, Store
 
 HEADER_PREFIX = "#+"
@@ -48,8 +61,11 @@ PARAMETER_TYPES = {
     "paper": "Nummer der Vorlage (z. B. 2017/1900), Kennung oder Wörter aus dem Titel",
     "action-field": "Kennung oder Wörter aus dem Namen eines Handlungsfelds",
     "actor-type": "Kennung oder Name eines Akteurstyps, z. B. mso",
+    "boolean": "ja oder nein",
     "string": "Text",
 }
+#: the words a boolean parameter accepts (German and English, as typed in a form or a shell)
+BOOLEAN_WORDS = {"ja": True, "nein": False, "true": True, "false": False, "1": True, "0": False}
 
 
 @dataclass(frozen=True)
@@ -208,7 +224,21 @@ def bind_parameters(
         if parameter.type == "municipality" and isinstance(term, URIRef):
             scope = term
         bindings[parameter.variable] = term
+    for parameter in query.parameters:
+        graph_variable = f"{parameter.variable}_graph"
+        if re.search(rf"[?$]{graph_variable}\b", query.text):
+            bindings[graph_variable] = graph_of(bindings[parameter.variable])
     return bindings
+
+
+def graph_of(term: Node) -> Node:
+    """The named graph a parameter's value is stated in: its municipality's for a municipality
+    or one of its entities, the reference schemes' for a shared term; ``NOT_GIVEN`` for none."""
+    if not isinstance(term, URIRef):
+        return NOT_GIVEN
+    if str(term).startswith(str(ID)):
+        return municipality_graph(short_id(term).split("/", 1)[0])
+    return REFERENCE_GRAPH
 
 
 def accepted_parameters(query: NamedQuery) -> str:
@@ -265,6 +295,14 @@ def _resolve(
         return Literal("," + ",".join(slugs) + "," if slugs else "")
     if kind == "string":
         return Literal(value)
+    if kind == "boolean":
+        if value.casefold() not in BOOLEAN_WORDS:
+            raise _error(
+                query,
+                parameter.name,
+                f"Parameter '{parameter.name}': '{_shown(value)}' ist weder ja noch nein.",
+            )
+        return Literal(BOOLEAN_WORDS[value.casefold()])
     return _lookup(store, query, parameter, value, scope)
 
 
@@ -279,9 +317,9 @@ def known_municipalities(store: Store) -> dict[str, str]:
 def _municipality(
     store: Store, query: NamedQuery, parameter: Parameter, value: str
 ) -> URIRef:
-    known = known_municipalities(store)
-    if SLUG.match(value) and value in known:
+    if SLUG.match(value) and _is_municipality(store, value):
         return municipality_iri(value)
+    known = known_municipalities(store)
     wanted = _words(value)
     by_label = sorted(
         slug
@@ -297,42 +335,55 @@ def _municipality(
     )
 
 
+def _is_municipality(store: Store, slug: str) -> bool:
+    """One municipality looked up by its IRI (an index hit), not all of them listed."""
+    result = store.query(
+        "SELECT ?m WHERE { ?m a ikg:Municipality ; skos:prefLabel ?label ; "
+        "ikg:fictional ?fictional . } LIMIT 1",
+        {"m": municipality_iri(slug)},
+    )
+    return bool(result.rows)
+
+
 # Candidates per entity parameter: ?entity, one ?label per name it goes by (labels,
 # alternative labels and, for papers, the paper number) and its ?municipality if it has one
 # (reference terms have none).
 _LABELS = "skos:prefLabel|skos:altLabel"
-ENTITY_CANDIDATES = {
+_CANDIDATE_PATTERNS = {
     # anything organised: units, bodies, actors, networks, the municipalities themselves
-    "actor": f"""
+    "actor": f"?entity org:classification ?classification ; {_LABELS} ?label .",
+    "network": "{ ?entity a org:OrganizationalCollaboration } UNION "
+    f"{{ ?entity a ikg:PoliticalBody }} ?entity {_LABELS} ?label .",
+    "paper": f"?entity a ikg:Paper ; {_LABELS}|dcterms:identifier ?label .",
+    "action-field": "{ ?entity a ikg:ActionField } UNION { ?entity a ikg:ReferenceActionField } "
+    f"?entity {_LABELS}|skos:notation ?label .",
+    "actor-type": f"?entity skos:inScheme ref:actor-type ; {_LABELS}|skos:notation ?label .",
+}
+#: every candidate of the whole graph
+ENTITY_CANDIDATES = {
+    kind: f"""
         SELECT DISTINCT ?entity ?label ?municipality WHERE {{
-          ?entity org:classification ?classification ;
-                  {_LABELS} ?label .
+          {pattern}
           OPTIONAL {{ ?entity ikg:municipality ?municipality }}
-        }}""",
-    "network": f"""
-        SELECT DISTINCT ?entity ?label ?municipality WHERE {{
-          {{ ?entity a org:OrganizationalCollaboration }} UNION {{ ?entity a ikg:PoliticalBody }}
-          ?entity {_LABELS} ?label .
-          OPTIONAL {{ ?entity ikg:municipality ?municipality }}
-        }}""",
-    "paper": f"""
-        SELECT DISTINCT ?entity ?label ?municipality WHERE {{
-          ?entity a ikg:Paper ;
-                  {_LABELS}|dcterms:identifier ?label .
-          OPTIONAL {{ ?entity ikg:municipality ?municipality }}
-        }}""",
-    "action-field": f"""
-        SELECT DISTINCT ?entity ?label ?municipality WHERE {{
-          {{ ?entity a ikg:ActionField }} UNION {{ ?entity a ikg:ReferenceActionField }}
-          ?entity {_LABELS}|skos:notation ?label .
-          OPTIONAL {{ ?entity ikg:municipality ?municipality }}
-        }}""",
-    "actor-type": f"""
-        SELECT DISTINCT ?entity ?label ?municipality WHERE {{
-          ?entity skos:inScheme ref:actor-type ;
-                  {_LABELS}|skos:notation ?label .
-          OPTIONAL {{ ?entity ikg:municipality ?municipality }}
-        }}""",
+        }}"""
+    for kind, pattern in _CANDIDATE_PATTERNS.items()
+}
+#: the candidates of one municipality (?scope) plus the shared reference terms: what the
+#: whole graph's candidates are filtered to when the municipality is known, found through the
+#: ikg:municipality index instead of reading every label of every municipality
+SCOPED_CANDIDATES = {
+    kind: f"""
+        SELECT DISTINCT ?scope ?entity ?label ?municipality WHERE {{
+          {{
+            ?entity ikg:municipality ?scope .
+            {pattern}
+            BIND (?scope AS ?municipality)
+          }} UNION {{
+            GRAPH <{REFERENCE_GRAPH}> {{ {pattern} }}
+            FILTER NOT EXISTS {{ ?entity ikg:municipality ?other }}
+          }}
+        }}"""
+    for kind, pattern in _CANDIDATE_PATTERNS.items()
 }
 
 _ENTITY_NOUNS = {
@@ -364,12 +415,15 @@ def _lookup(
        alternative labels (case and punctuation ignored). One match wins; several are listed;
        none → the closest names are suggested.
     """
-    labels: dict[str, set[str]] = {}
-    rows = store.query(ENTITY_CANDIDATES[parameter.type]).rows
-    for entity, label, municipality in rows:
-        if scope is not None and municipality is not None and municipality != scope:
-            continue
-        labels.setdefault(str(entity), set()).add(str(label))
+    if scope is None and "/" in value:
+        # 'slug/id': look in that municipality first; when the id is there, it is the answer
+        # (as it would be among all candidates), found without reading every municipality's
+        slug = value.split("/", 1)[0]
+        if SLUG.match(slug) and _is_municipality(store, slug):
+            labels = _candidates(store, parameter.type, municipality_iri(slug))
+            if value in {short_id(entity) for entity in labels}:
+                return URIRef(str(ID) + value)
+    labels = _candidates(store, parameter.type, scope)
     folded = value.casefold()
     first = [
         entity
@@ -410,6 +464,20 @@ def _lookup(
         parameter.name,
         f"Parameter '{parameter.name}': keine {noun}{where} passt auf '{_shown(value)}'.{hint}",
     )
+
+
+def _candidates(store: Store, kind: str, scope: URIRef | None) -> dict[str, set[str]]:
+    """entity → its names: of one municipality and the reference terms, or of all."""
+    if scope is None:
+        rows = store.query(ENTITY_CANDIDATES[kind]).rows
+    else:
+        rows = [row[1:] for row in store.query(SCOPED_CANDIDATES[kind], {"scope": scope}).rows]
+    labels: dict[str, set[str]] = {}
+    for entity, label, municipality in rows:
+        if scope is not None and municipality is not None and municipality != scope:
+            continue
+        labels.setdefault(str(entity), set()).add(str(label))
+    return labels
 
 
 def _covers(wanted: list[str], words: list[str]) -> bool:

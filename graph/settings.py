@@ -40,6 +40,10 @@ class Settings:
     row_cap: int = field(default=10_000, metadata={"env": "IKG_ROW_CAP"})
     #: Completed builds kept beside the current one (readers may still have them open).
     builds_kept: int = field(default=2, metadata={"env": "IKG_BUILDS_KEPT"})
+    #: Most triples a municipality's graph may have for the build to check its consistency
+    #: with HermiT; larger graphs are checked by rules (graph/inference.py). README,
+    #: "Schlussfolgern", has the measurements behind the default.
+    hermit_limit: int = field(default=50_000, metadata={"env": "IKG_HERMIT_LIMIT"})
 
     @property
     def store_is_remote(self) -> bool:

@@ -5,20 +5,25 @@ Layout: the store path is a symbolic link to the latest *complete* build in
 (``os.replace`` of a link is atomic), so on any error the previous store stays untouched and a
 reader never sees half a graph. A few older builds are kept because a running viewer may still
 have one open; they are removed on later builds.
+
+An incremental build starts its folder as a RocksDB checkpoint of the current one (hard links
+to immutable files: cheap, and the current build is never written) and replaces only the
+named graphs of the municipalities that changed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import itertools
 import os
 import shutil
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -27,6 +32,9 @@ from rdflib.term import Node
 from graph.errors import QueryError, StoreError
 from graph.namespaces import PREFIXES
 from graph.settings import Settings, is_endpoint_url
+
+if TYPE_CHECKING:
+    from graph.manifest import Manifest
 
 
 @dataclass
@@ -99,6 +107,8 @@ class Store(Protocol):
         bindings: Mapping[str, Node] | None = None,
         *,
         row_cap: int | None = None,
+        default_graphs: list[URIRef] | None = None,
+        named_graphs: list[URIRef] | None = None,
     ) -> QueryResult: ...
 
     def named_graphs(self) -> list[URIRef]: ...
@@ -140,6 +150,8 @@ class EmbeddedStore:
         bindings: Mapping[str, Node] | None = None,
         *,
         row_cap: int | None = None,
+        default_graphs: list[URIRef] | None = None,
+        named_graphs: list[URIRef] | None = None,
     ) -> QueryResult:
         """Run a read-only query; values in ``bindings`` are substituted as RDF terms.
 
@@ -147,15 +159,26 @@ class EmbeddedStore:
         prefixes (``ikg:``, ``org:``, ``skos:`` …) are predefined; a query may declare its own.
         The store is open read-only and this method cannot run updates (they do not parse as a
         query).
+
+        ``default_graphs`` and ``named_graphs`` set the dataset as the SPARQL protocol's
+        ``default-graph-uri`` and ``named-graph-uri`` do: when either is given, the default
+        graph is the merge of ``default_graphs`` only (empty if none), not the union of all.
         """
         substitutions = {
             ox.Variable(name): to_oxigraph(value) for name, value in (bindings or {}).items()
         }
+        dataset_given = default_graphs is not None or named_graphs is not None
         try:
             answer = self._store.query(
                 sparql,
                 prefixes=PREFIXES,
-                use_default_graph_as_union=True,
+                use_default_graph_as_union=not dataset_given,
+                default_graph=[ox.NamedNode(str(g)) for g in default_graphs or []]
+                if dataset_given
+                else None,
+                named_graphs=None
+                if named_graphs is None
+                else [ox.NamedNode(str(g)) for g in named_graphs],
                 substitutions=substitutions or None,
             )
         except SyntaxError as error:
@@ -216,32 +239,128 @@ def build_lock(path: Path) -> Iterator[None]:
         yield
 
 
-def write_store(path: Path, nquads: bytes, *, builds_kept: int = 2) -> Path:
+#: N-Quads as one text, as pieces (never joined: that would double the memory) or a file
+NQuads = bytes | Iterable[bytes] | IO[bytes]
+
+
+def current_build(path: Path) -> Path | None:
+    """The build folder the store link points to, or None when there is no build yet."""
+    if not path.is_symlink():
+        return None
+    folder = path.resolve()
+    return folder if folder.is_dir() else None
+
+
+def write_store(
+    path: Path,
+    nquads: NQuads,
+    *,
+    builds_kept: int = 2,
+    manifest: Manifest | None = None,
+) -> Path:
     """Write a new build from N-Quads and swap it in atomically; return the build folder."""
+    _check_link(path)
+    build_dir = _new_build_dir(path)
+    try:
+        store = ox.Store(str(build_dir))
+        store.bulk_load(_readable(nquads), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        store.optimize()
+        del store
+        if manifest is not None:
+            manifest.write(build_dir)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    _swap(path, build_dir, builds_kept)
+    return build_dir
+
+
+def update_store(
+    path: Path,
+    previous: Path,
+    *,
+    drop: Iterable[URIRef],
+    nquads: NQuads,
+    manifest: Manifest,
+    builds_kept: int = 2,
+) -> Path:
+    """A new build made from ``previous``: the graphs in ``drop`` removed, ``nquads`` added.
+
+    The previous build is copied as a RocksDB checkpoint (hard links to its immutable files,
+    so the copy is cheap and the previous build, which readers may have open, is never
+    written), then changed and swapped in like a full build.
+    """
+    _check_link(path)
+    build_dir = _new_build_dir(path)
+    try:
+        ox.Store.read_only(str(previous)).backup(str(build_dir))
+        store = ox.Store(str(build_dir))
+        for graph in drop:
+            name = ox.NamedNode(str(graph))
+            if store.contains_named_graph(name):
+                store.remove_graph(name)
+        store.bulk_load(_readable(nquads), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+        manifest.write(build_dir)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    _swap(path, build_dir, builds_kept)
+    return build_dir
+
+
+def _check_link(path: Path) -> None:
     if path.exists() and not path.is_symlink():
         raise StoreError(
             f"{path} exists but is not a store written by 'ikg build'; "
             "move it away or choose another --store"
         )
+
+
+def _new_build_dir(path: Path) -> Path:
     builds = path.parent / f"{path.name}.builds"
     builds.mkdir(parents=True, exist_ok=True)
-    build_dir = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
-    try:
-        store = ox.Store(str(build_dir))
-        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        store.optimize()
-        del store
-    except Exception:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
+    return builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+
+
+def _swap(path: Path, build_dir: Path, builds_kept: int) -> None:
+    """Point the store link at ``build_dir`` (``os.replace`` of a link is atomic)."""
     link = path.parent / f".{path.name}.link-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
         link.unlink()
     link.symlink_to(build_dir.relative_to(path.parent))
     os.replace(link, path)
-    _remove_old_builds(builds, keep={build_dir.name}, builds_kept=builds_kept)
-    return build_dir
+    _remove_old_builds(build_dir.parent, keep={build_dir.name}, builds_kept=builds_kept)
+
+
+def _readable(nquads: NQuads) -> bytes | IO[bytes]:
+    if isinstance(nquads, bytes) or hasattr(nquads, "read"):
+        return nquads  # type: ignore[return-value]
+    return io.BufferedReader(_ChunkReader(nquads))  # type: ignore[arg-type]
+
+
+class _ChunkReader(io.RawIOBase):
+    """Pieces of bytes read as one stream, so a bulk load needs no joined copy of them all."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._current = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._current:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._current = memoryview(chunk)
+        size = min(len(buffer), len(self._current))
+        buffer[:size] = self._current[:size]
+        self._current = self._current[size:]
+        return size
 
 
 def _remove_old_builds(builds: Path, *, keep: set[str], builds_kept: int) -> None:

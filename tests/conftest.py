@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from graph.build import BuildSummary, build, prepare
-from graph.namespaces import ONTOLOGY_GRAPH
+from graph.namespaces import ONTOLOGY_GRAPH, slug_of_inferred_graph
+from graph.push import PushTarget, push
 from graph.queries import NamedQuery, load_queries
 from graph.remote import RemoteStore
 from graph.settings import PROJECT_ROOT, Settings
@@ -43,11 +43,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildSummary]
 @pytest.fixture(scope="session")
 def real_data() -> Graph:
     """The cities' data mapped and SHACL-validated as the build does, all graphs but the
-    ontology's in one graph (raises SourceError on any violation)."""
+    ontology's and the inferred ones in one graph (raises SourceError on any violation)."""
     prepared = prepare(DATA_DIR, SEEDS_DIR)
     union = Graph()
     for graph_iri, graph in prepared.graphs.items():
-        if graph_iri != ONTOLOGY_GRAPH:
+        if graph_iri != ONTOLOGY_GRAPH and slug_of_inferred_graph(graph_iri) is None:
             union += graph
     return union
 
@@ -93,23 +93,11 @@ def data_copy(tmp_path: Path) -> Path:
 def sparql_server(
     tmp_path_factory: pytest.TempPathFactory, store_path: Path
 ) -> Iterator[SparqlServer]:
-    """A real Oxigraph server on a loopback port holding the built graph."""
+    """A real Oxigraph server on a loopback port, filled by `ikg push` from the built store."""
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as server:
-        _load(server.store_url, EmbeddedStore(store_path))
+        target = PushTarget(server.query_url, server.update_url, timeout_seconds=60)
+        push(EmbeddedStore(store_path), target)
         yield server
-
-
-def _load(graph_store_url: str, source: EmbeddedStore) -> None:
-    import pyoxigraph as ox
-
-    request = urllib.request.Request(
-        graph_store_url,
-        data=source.dump(ox.RdfFormat.N_QUADS),
-        headers={"Content-Type": "application/n-quads"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        assert response.status in {200, 201, 204}
 
 
 @pytest.fixture(scope="session")

@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         profiles,
         queries,
         responsibilities,
+        sparql,
         start,
     )
     from webapp.links import register_template_helpers
@@ -74,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         comparison.blueprint,
         papers.blueprint,
         queries.blueprint,
+        sparql.blueprint,
         profiles.blueprint,  # last: its catch-all /kommune/<slug>/<path:id> must not shadow
     ):
         app.register_blueprint(blueprint)

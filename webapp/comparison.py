@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, request
 
+from graph.errors import QueryError
 from webapp.entities import municipalities
 from webapp.links import entity_url
 from webapp.pages import page, render
@@ -49,9 +50,30 @@ def slug(iri: Any) -> str:
     return str(iri).rsplit("/", 1)[-1]
 
 
+#: the control parameter that shows fictional municipalities too (``/vergleich?fiktiv=1``)
+FICTIONAL_PARAMETER = "fiktiv"
+YES, NO = {"1", "ja", "true"}, {"", "0", "nein", "false"}
+
+
+def include_fictional() -> bool:
+    value = request.args.get(FICTIONAL_PARAMETER, "").strip().casefold()
+    if value not in YES | NO:
+        raise QueryError(
+            f"Parameter '{FICTIONAL_PARAMETER}': '{value[:20]}' ist weder 1 (fiktive Kommunen "
+            "zeigen) noch 0 (ausblenden).",
+            parameter=FICTIONAL_PARAMETER,
+        )
+    return value in YES
+
+
 @page(blueprint, "/vergleich", endpoint="compare")
 def compare(fmt: str):
-    cities = municipalities()
+    # Fictional municipalities (example city, generated data) are never compared with the real
+    # ones unless asked for.
+    everything = municipalities()
+    with_fictional = include_fictional()
+    cities = [c for c in everything if with_fictional or not c["fictional"]]
+    hidden = [c for c in everything if c["fictional"] and c not in cities]
     references: dict[str, dict[str, Any]] = {}
     for row in select(FIELDS):
         ref = references.setdefault(
@@ -87,6 +109,8 @@ def compare(fmt: str):
             items.sort(key=lambda i: str(i["label"]).casefold())
     data = {
         "municipalities": cities,
+        "fictional_included": with_fictional,
+        "fictional_hidden": [{"slug": c["slug"], "label": c["label"]} for c in hidden],
         "reference_fields": rows,
         "structures": {
             city: {g: structures[city].get(g, []) for g in ("Gremien", "Steuerungsstrukturen")}
@@ -94,4 +118,5 @@ def compare(fmt: str):
         },
         "match_symbols": {k: {"symbol": s, "meaning": m} for k, (s, m) in MATCH_SYMBOLS.items()},
     }
-    return render(fmt, "comparison/compare.html", data)
+    shown = [c for c in cities if c["fictional"]]
+    return render(fmt, "comparison/compare.html", data, fictional_shown=shown)

@@ -1,9 +1,9 @@
 """Abdeckung: action fields × actor types — who works in which field, and where nobody does.
 
-The counts come from the named query ``coverage`` (queries/coverage.rq), the one definition of
-"an actor takes part in a field": lead or partner of a measure of the municipality, or member
-of a network of it, tagged with the field or with a reference field the field is mapped to.
-The list behind a cell is asked with the same definition and names every link.
+The counts come from the named query ``coverage`` (queries/coverage.rq). Both it and the list
+behind a cell read the inferred ``ikg:takesPartIn`` (graph/inference.py, the one definition of
+"an actor takes part in a field"); the list adds, for each actor, the measures and networks
+that link it to the field.
 """
 
 from __future__ import annotations
@@ -23,25 +23,10 @@ blueprint = Blueprint("coverage", __name__)
 
 NO_TYPE = "ohne Typ"
 
-#: the same participation as queries/coverage.rq, one row per link, with what links it
-LINKS = """
-SELECT ?actor ?actorLabel ?typeLabel ?via ?viaLabel ?how ?target ?m WHERE {
-  {
-    # a sub-select, so the store starts from the municipality's measures and networks
-    SELECT ?actor ?via ?how ?target ?m WHERE {
-      {
-        ?via a ikg:Measure ; ikg:municipality ?m ; ikg:actionField ?target .
-        { ?via ikg:lead ?actor . BIND ("Federführung" AS ?how) }
-        UNION { ?via ikg:partner ?actor . BIND ("Partner" AS ?how) }
-      } UNION {
-        ?via a org:OrganizationalCollaboration ; ikg:municipality ?m ; ikg:actionField ?target .
-        ?membership org:organization ?via ; org:member ?actor .
-        BIND ("Mitglied" AS ?how)
-      }
-    }
-  }
-  ?actor skos:prefLabel ?actorLabel .
-  ?via skos:prefLabel ?viaLabel .
+#: who takes part in a field (inferred), with the actor type the columns are named by
+PARTICIPANTS = """
+SELECT ?actor ?actorLabel ?typeLabel ?field WHERE {
+  ?actor ikg:takesPartIn ?field ; skos:prefLabel ?actorLabel .
   OPTIONAL {
     ?actor org:classification ?actorType .
     ?actorType skos:inScheme ref:actor-type ; skos:prefLabel ?actorTypeLabel .
@@ -50,10 +35,18 @@ SELECT ?actor ?actorLabel ?typeLabel ?via ?viaLabel ?how ?target ?m WHERE {
 }
 """
 
-MATCHES = """
-SELECT ?field ?target ?m WHERE {
-  ?field a ikg:ActionField ; ikg:municipality ?m .
-  ?field skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch ?target .
+#: why each takes part: its measures (lead, partner) and networks (the inferred org:memberOf)
+#: that name the field or a reference field the field is mapped to
+LINKS = """
+SELECT ?actor ?via ?viaLabel ?how ?field WHERE {
+  ?actor ikg:takesPartIn ?field .
+  { ?via ikg:lead ?actor . BIND ("Federführung" AS ?how) }
+  UNION { ?via ikg:partner ?actor . BIND ("Partner" AS ?how) }
+  UNION { ?actor org:memberOf ?via . BIND ("Mitglied" AS ?how) }
+  ?via ikg:actionField ?target ; skos:prefLabel ?viaLabel .
+  FILTER (?target = ?field
+          || EXISTS { ?field skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch
+                      ?target })
 }
 """
 
@@ -111,12 +104,12 @@ def matrix(fmt: str, slug: str):
         "columns": [{"type": c, "label": c} for c in columns],
         "rows": rows,
         "gaps": gaps,
-        "selection": selected_cell(city_iri, rows, columns),
+        "selection": selected_cell(rows, columns),
     }
     return render(fmt, "coverage/matrix.html", data, city=city)
 
 
-def selected_cell(city_iri, rows: list[dict], columns: list[str]) -> dict[str, Any] | None:
+def selected_cell(rows: list[dict], columns: list[str]) -> dict[str, Any] | None:
     field = request.args.get("feld", "").strip()
     actor_type = request.args.get("typ", "").strip()
     if not field and not actor_type:
@@ -135,17 +128,16 @@ def selected_cell(city_iri, rows: list[dict], columns: list[str]) -> dict[str, A
             parameter="typ",
         )
     row = by_local[field]
-    field_iri = str(row["iri"])
-    targets = {field_iri} | {
-        str(r["target"]) for r in select(MATCHES, m=city_iri) if str(r["field"]) == field_iri
-    }
     actors: dict[str, dict[str, Any]] = {}
-    for link in select(LINKS, m=city_iri):
-        if str(link["target"]) not in targets or str(link["typeLabel"]) != actor_type:
+    for person in select(PARTICIPANTS, field=row["iri"]):
+        if str(person["typeLabel"]) == actor_type:
+            actors[str(person["actor"])] = {
+                "iri": person["actor"], "label": person["actorLabel"],
+                "url": entity_url(person["actor"]), "via": []}
+    for link in select(LINKS, field=row["iri"]):
+        entry = actors.get(str(link["actor"]))
+        if entry is None:
             continue
-        entry = actors.setdefault(str(link["actor"]), {
-            "iri": link["actor"], "label": link["actorLabel"],
-            "url": entity_url(link["actor"]), "via": []})
         via = {"iri": link["via"], "label": link["viaLabel"], "how": link["how"],
                "url": entity_url(link["via"])}
         if via not in entry["via"]:

@@ -62,7 +62,14 @@ def counts() -> dict[str, dict[str, int]]:
           ?e ikg:municipality ?m .
           {{
             {{ ?e a org:Organization }} UNION {{ ?e a org:FormalOrganization }}
-            FILTER NOT EXISTS {{ ?e a ikg:Municipality }}
+            # the inferred superclasses make every unit, body and network an org:Organization
+            FILTER NOT EXISTS {{
+              VALUES ?inside {{
+                ikg:Municipality ikg:PoliticalBody org:OrganizationalUnit
+                org:OrganizationalCollaboration
+              }}
+              ?e a ?inside
+            }}
             BIND ("actors" AS ?kind)
           }}
           UNION {{ ?e org:classification <{MSO}> . BIND ("msos" AS ?kind) }}

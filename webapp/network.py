@@ -2,33 +2,56 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 from flask import Blueprint, Response, current_app, request, url_for
 
+from graph.analysis.measures import node_measures
+from graph.analysis.report import analyse
 from graph.errors import QueryError
 from graph.namespaces import ACTOR_TYPE_SCHEME, municipality_iri, short_id
-from webapp.entities import municipality
+from graph.store import EmbeddedStore
+from webapp.comparison import FICTIONAL_PARAMETER, include_fictional
+from webapp.entities import municipalities, municipality
 from webapp.links import entity_url
 from webapp.network_graph import (
     CATEGORIES,
+    COMMUNITY_COLOURS,
+    NO_COMMUNITY,
     UNKNOWN,
     Filters,
     NodeInfo,
     apply_filters,
     build_graph,
     category_of,
+    community_swatch,
     graphml,
     vis_data,
 )
 from webapp.pages import page, render
-from webapp.store import select
+from webapp.store import get_store, select
 
 blueprint = Blueprint("network", __name__)
 
 #: GET parameters of the filters (German, so the URL reads well)
 FILTER_PARAMETERS = {"typ": "actor_type", "feld": "action_field", "netzwerk": "network"}
+
+#: GET parameters of how the diagram is drawn: value → (what vis_data calls it, German name).
+#: The first value is the default.
+VIEW_PARAMETERS: dict[str, dict[str, tuple[str, str]]] = {
+    "groesse": {
+        "vermittlung": ("betweenness", "Vermittlung (Zwischenzentralität)"),
+        "verbindungen": ("degree_centrality", "Verbindungen (Gradzentralität)"),
+        "einfluss": ("eigenvector", "Einfluss (Eigenvektorzentralität)"),
+    },
+    "farbe": {
+        "typ": ("category", "Akteurstyp"),
+        "gemeinschaft": ("community", "Gemeinschaft"),
+    },
+}
 
 NODES = """
 SELECT ?e ?label ?type ?isNetwork ?city ?m ?scheme WHERE {
@@ -65,12 +88,15 @@ SELECT ?child ?parent ?m WHERE { ?child ikg:municipality ?m ; org:subOrganizatio
 """
 
 
-def load_graph(slug: str | None):
+def load_graph(slug: str | None, hidden: frozenset[str] = frozenset()):
+    """The network of one municipality, or of all but the ``hidden`` ones (slugs)."""
     bindings: dict[str, Any] = {"m": municipality_iri(slug)} if slug else {}
     node_rows = select(NODES, scheme=ACTOR_TYPE_SCHEME, **bindings)
     nodes: dict[str, NodeInfo] = {}
     for row in node_rows:
         iri = str(row["e"])
+        if row["m"] is not None and short_id(str(row["m"])) in hidden:
+            continue
         actor_type = str(row["type"]).rsplit("/", 1)[-1] if row["type"] is not None else None
         is_network = bool(row["isNetwork"].toPython())
         current = nodes.get(iri)
@@ -135,6 +161,63 @@ def read_filters(graph, field_labels: dict[str, str]) -> Filters:
     return filters
 
 
+def read_view() -> dict[str, str]:
+    """The chosen value of each view parameter (``groesse``, ``farbe``), default if not given."""
+    chosen = {}
+    for parameter, values in VIEW_PARAMETERS.items():
+        value = request.args.get(parameter, "").strip() or next(iter(values))
+        if value not in values:
+            raise QueryError(
+                f"Parameter '{parameter}': '{value[:40]}' ist nicht erlaubt. Erlaubt: "
+                + ", ".join(values),
+                parameter=parameter,
+            )
+        chosen[parameter] = value
+    return chosen
+
+
+def analysis_panel(slug: str) -> dict[str, Any]:
+    """The municipality's network analysis (as `ikg analyse`), with profile links for the
+    brokers and isolated MSOs the panel lists."""
+
+    def compute() -> dict[str, Any]:
+        data = analyse(get_store(), slug).to_dict()
+        for entry in data["brokers"] + data["isolated_msos"]:
+            entry["url"] = entity_url_of(entry["iri"])
+        return data
+
+    return cached(("analysis", slug), compute)
+
+
+#: results kept per opened store (at most this many)
+CACHE_ENTRIES = 64
+_cache_lock = threading.Lock()
+
+
+def cached(key: tuple, compute: Callable[[], Any]) -> Any:
+    """Betweenness on a few hundred actors takes a while: keep measures per embedded store.
+
+    An embedded store never changes once built (a rebuild is a new store, which get_store opens
+    as a new object), so its results stay right; a remote store can change under us, so its
+    results are never kept. Callers must not change what they get back."""
+    store = get_store()
+    if not isinstance(store, EmbeddedStore):
+        return compute()
+    cache = current_app.extensions.setdefault("ikg_network_cache", {"store": None, "items": {}})
+    with _cache_lock:
+        if cache["store"] is not store:
+            cache["store"], cache["items"] = store, {}
+        if key in cache["items"]:
+            return cache["items"][key]
+    value = compute()
+    with _cache_lock:
+        if cache["store"] is store:
+            if len(cache["items"]) >= CACHE_ENTRIES:
+                cache["items"].pop(next(iter(cache["items"])))
+            cache["items"][key] = value
+    return value
+
+
 FOCUS_STEPS = ("1", "2")
 
 
@@ -160,15 +243,36 @@ def read_focus(graph) -> tuple[str | None, int]:
     return by_short[value], int(steps)
 
 
+def hidden_municipalities(slug: str | None) -> tuple[frozenset[str], list[dict[str, Any]]]:
+    """Fictional municipalities (example city, generated data) are drawn with the real ones
+    only when asked for (``fiktiv=1``, as on the comparison page): the slugs to leave out,
+    and the fictional municipalities that are shown."""
+    if slug:
+        return frozenset(), []
+    fictional = [c for c in municipalities() if c["fictional"]]
+    if include_fictional():
+        return frozenset(), fictional
+    return frozenset(c["slug"] for c in fictional), []
+
+
 def network_view(fmt: str, slug: str | None):
     city = municipality(slug) if slug else None
-    full, field_labels = load_graph(slug)
+    hidden, fictional_shown = hidden_municipalities(slug)
+    full, field_labels = load_graph(slug, hidden)
     filters = read_filters(full, field_labels)
     graph = apply_filters(full, filters)
     focus, steps = read_focus(graph)
+    view = read_view()
     urls = {iri: entity_url_of(iri) for iri in graph.nodes}
+    # measured on the whole graph, so that a node keeps its size and colour under any filter
+    measures = cached(("diagram", slug, hidden), lambda: node_measures(full))
     diagram = vis_data(
-        graph, urls, server_layout_above=current_app.config["LAYOUT_ON_SERVER_ABOVE"]
+        graph,
+        urls,
+        server_layout_above=current_app.config["LAYOUT_ON_SERVER_ABOVE"],
+        measures=measures,
+        size_by=VIEW_PARAMETERS["groesse"][view["groesse"]][0],
+        colour_by=VIEW_PARAMETERS["farbe"][view["farbe"]][0],
     )
     diagram["focus"] = None
     if focus is not None:
@@ -194,6 +298,8 @@ def network_view(fmt: str, slug: str | None):
         ),
     }
     chosen = {p: v for p in FILTER_PARAMETERS if (v := request.args.get(p, "").strip())}
+    if fictional_shown:
+        chosen[FICTIONAL_PARAMETER] = "1"
     # the GraphML export is the filtered data; the focus only changes how the view is drawn
     if slug:
         graphml_url = url_for("network.municipality_graphml", slug=slug, **chosen)
@@ -209,11 +315,23 @@ def network_view(fmt: str, slug: str | None):
             key=lambda o: o["label"].casefold(),
         ),
         "focus_choice": {"fokus": request.args.get("fokus", ""), "umkreis": str(steps)},
+        "view": view,
+        "view_options": {
+            parameter: [{"value": value, "label": label} for value, (_k, label) in values.items()]
+            for parameter, values in VIEW_PARAMETERS.items()
+        },
+        "size_measure": VIEW_PARAMETERS["groesse"][view["groesse"]][1],
+        "communities": len({m["community"] for m in measures.values()} - {None}),
+        "analysis": analysis_panel(slug) if slug else None,
+        "fictional_included": bool(fictional_shown),
+        "fictional_hidden": sorted(hidden),
         "node_count": len(diagram["nodes"]),
         "edge_count": len(diagram["edges"]),
         **diagram,
     }
-    return render(fmt, "network/network.html", data, city=city)
+    if city:
+        return render(fmt, "network/network.html", data, city=city)
+    return render(fmt, "network/network.html", data, city=city, fictional_shown=fictional_shown)
 
 
 def entity_url_of(iri: str) -> str | None:
@@ -235,11 +353,12 @@ def municipality_network(fmt: str, slug: str):
 def graphml_response(slug: str | None) -> Response:
     if slug:
         municipality(slug)
-    full, field_labels = load_graph(slug)
+    hidden, _shown = hidden_municipalities(slug)
+    full, field_labels = load_graph(slug, hidden)
     graph = apply_filters(full, read_filters(full, field_labels))
     name = f"netzwerk-{slug or 'alle'}.graphml"
     return Response(
-        graphml(graph),
+        graphml(graph, cached(("diagram", slug, hidden), lambda: node_measures(full))),
         mimetype="application/graphml+xml",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -263,6 +382,11 @@ def colours():
         for key, (_name, colour, _shape) in CATEGORIES.items()
     ]
     rules.append(f".swatch.c-unknown {{ background: {UNKNOWN[1]}; }}")
+    rules += [
+        f".swatch.{community_swatch(number)} {{ background: {colour}; }}"
+        for number, colour in enumerate(COMMUNITY_COLOURS, start=1)
+    ]
+    rules.append(f".swatch.{community_swatch(None)} {{ background: {NO_COMMUNITY[1]}; }}")
     response = Response("\n".join(rules) + "\n", mimetype="text/css")
     response.cache_control.max_age = 3600
     return response

@@ -1,7 +1,9 @@
 """The actor network as a networkx graph: who is a member of which network or body.
 
 Plain functions over plain data so that filters and the layout switch can be tested without a
-store: ``build_graph`` → ``apply_filters`` → ``vis_data`` / ``graphml``.
+store: ``build_graph`` → ``apply_filters`` → ``vis_data`` / ``graphml``. Centralities and
+communities come from ``graph.analysis.measures``, measured on the whole (unfiltered) graph so
+that a node keeps its size and colour whatever the filters show.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
+
+from graph.analysis.measures import node_measures
 
 #: category → (German name, colour, vis shape). Actor types by their id in the actor-type
 #: scheme; "network" for networks and working groups, which have no actor type.
@@ -33,6 +37,33 @@ CATEGORIES: dict[str, tuple[str, str, str]] = {
     "sonstige": ("Sonstige", "#7f7f7f", "dot"),
 }
 UNKNOWN = ("Ohne Einordnung", "#bfbfbf", "dot")
+
+#: colours of the communities, largest first; more communities than colours reuse them
+COMMUNITY_COLOURS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+    "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#e7ba52",
+)
+NO_COMMUNITY = ("Ohne Verbindung", "#d9d9d9")
+
+#: what node sizes can stand for: measure key → German name
+SIZE_MEASURES = {
+    "betweenness": "Vermittlung",
+    "degree_centrality": "Verbindungen",
+    "eigenvector": "Einfluss",
+}
+
+
+def community_swatch(number: int | None) -> str:
+    """The CSS class of a community's colour (the CSP allows no inline styles)."""
+    if number is None:
+        return "g-0"
+    return f"g-{(number - 1) % len(COMMUNITY_COLOURS) + 1}"
+
+
+def community_colour(number: int | None) -> str:
+    if number is None:
+        return NO_COMMUNITY[1]
+    return COMMUNITY_COLOURS[(number - 1) % len(COMMUNITY_COLOURS)]
 
 
 @dataclass
@@ -118,24 +149,48 @@ def vis_data(
     urls: dict[str, str | None],
     *,
     server_layout_above: int = 500,
+    measures: dict[str, dict[str, object]] | None = None,
+    size_by: str = "betweenness",
+    colour_by: str = "category",
 ) -> dict:
     """Nodes and edges for vis-network; every text is plain text (the browser sets it with
-    textContent), sizes by number of ties, and for large graphs fixed positions."""
+    textContent), and for large graphs fixed positions.
+
+    Node sizes stand for ``size_by`` (a key of SIZE_MEASURES), colours for the node's category
+    or, with ``colour_by="community"``, its community. ``measures`` are the node measures of
+    the whole graph (``node_measures``); without them they are measured on ``graph``.
+    """
     info = nx.get_node_attributes(graph, "info")
+    measures = measures if measures is not None else node_measures(graph)
     positions = layout(graph) if graph.number_of_nodes() > server_layout_above else None
     nodes = []
     for iri in sorted(graph.nodes, key=lambda n: info[n].label.casefold()):
         node = info[iri]
         name, colour, shape = CATEGORIES.get(node.category, UNKNOWN)
         degree = graph.degree(iri)
+        measured = measures[iri]
+        community = measured["community"]
+        if colour_by == "community":
+            colour = community_colour(community)
+        title = (
+            f"{node.label}\n{name}\n{degree} Verbindung{'en' if degree != 1 else ''}\n"
+            f"Vermittlung {measured['betweenness']:.2f} · Einfluss {measured['eigenvector']:.2f}"
+            f" · Gemeinschaft {community if community is not None else '–'}"
+        )
         entry = {
             "id": iri,
             "label": node.label,
-            "title": f"{node.label}\n{name}\n{degree} Verbindung{'en' if degree != 1 else ''}",
+            "title": title,
             "category": node.category,
             "color": colour,
             "shape": shape,
-            "value": degree + 1,
+            "value": round(float(measured[size_by]), 6),
+            "centrality": {
+                "degree": round(float(measured["degree_centrality"]), 6),
+                "betweenness": round(float(measured["betweenness"]), 6),
+                "eigenvector": round(float(measured["eigenvector"]), 6),
+            },
+            "community": community,
             "url": urls.get(iri),
         }
         if positions is not None:
@@ -154,14 +209,17 @@ def vis_data(
                 "dashes": relation == "part-of",
             }
         )
-    counts = Counter(info[n].category for n in graph.nodes)
-    legend = [
-        {"category": key, "label": CATEGORIES.get(key, UNKNOWN)[0],
-         "color": CATEGORIES.get(key, UNKNOWN)[1], "shape": CATEGORIES.get(key, UNKNOWN)[2],
-         "count": counts[key]}
-        for key in list(CATEGORIES) + sorted(set(counts) - set(CATEGORIES))
-        if counts.get(key)
-    ]
+    if colour_by == "community":
+        legend = community_legend(graph, measures)
+    else:
+        counts = Counter(info[n].category for n in graph.nodes)
+        legend = [
+            {"category": key, "label": CATEGORIES.get(key, UNKNOWN)[0],
+             "color": CATEGORIES.get(key, UNKNOWN)[1], "shape": CATEGORIES.get(key, UNKNOWN)[2],
+             "count": counts[key], "swatch": f"c-{key}"}
+            for key in list(CATEGORIES) + sorted(set(counts) - set(CATEGORIES))
+            if counts.get(key)
+        ]
     return {
         "nodes": nodes,
         "edges": edges,
@@ -170,18 +228,43 @@ def vis_data(
     }
 
 
-def graphml(graph: nx.Graph) -> str:
-    """GraphML with plain string attributes (networkx escapes them as XML)."""
+def community_legend(graph: nx.Graph, measures: dict[str, dict[str, object]]) -> list[dict]:
+    """One legend entry per community shown, largest first; then the nodes without ties."""
+    counts = Counter(measures[n]["community"] for n in graph.nodes)
+    numbered = sorted(number for number in counts if number is not None)
+    legend = [
+        {"community": number, "label": f"Gemeinschaft {number}", "count": counts[number],
+         "color": community_colour(number), "shape": "dot", "swatch": community_swatch(number)}
+        for number in numbered
+    ]
+    if counts.get(None):
+        legend.append(
+            {"community": None, "label": NO_COMMUNITY[0], "count": counts[None],
+             "color": NO_COMMUNITY[1], "shape": "dot", "swatch": community_swatch(None)}
+        )
+    return legend
+
+
+def graphml(graph: nx.Graph, measures: dict[str, dict[str, object]] | None = None) -> str:
+    """GraphML with plain string attributes (networkx escapes them as XML), the centralities
+    and the community of every node (left out for nodes without ties)."""
     export = nx.Graph()
     info = nx.get_node_attributes(graph, "info")
+    measures = measures if measures is not None else node_measures(graph)
     for iri in graph.nodes:
         node = info[iri]
+        measured = measures[iri]
+        community = {"community": measured["community"]} if measured["community"] else {}
         export.add_node(
             iri,
             label=node.label,
             category=node.category,
             category_label=CATEGORIES.get(node.category, UNKNOWN)[0],
             municipality=node.municipality or "",
+            degree_centrality=float(measured["degree_centrality"]),
+            betweenness_centrality=float(measured["betweenness"]),
+            eigenvector_centrality=float(measured["eigenvector"]),
+            **community,
         )
     for source, target, data in graph.edges(data=True):
         export.add_edge(source, target, relation=data["relation"], role=data["role"])

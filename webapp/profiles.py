@@ -1,5 +1,8 @@
 """Profiles: any entity with its label, type, every relation as a link, and for every fact
-the source document and the quoted passage (prov:qualifiedDerivation / ikg:passage)."""
+the source document and the quoted passage (prov:qualifiedDerivation / ikg:passage).
+
+Facts that only an inferred graph holds (an ikg:InferredGraph, graph/inference.py) are marked
+"erschlossen", with the rule's reason as the marker's title."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from flask import Blueprint
 from rdflib import Literal, URIRef
 
 from graph.errors import NotFoundError
+from graph.inference import REASONS
 from graph.namespaces import IKG, ORG, PROV, RDF, REF, SKOS, entity_iri
 from webapp.entities import municipality
 from webapp.links import check_local_id, check_slug, entity_url, local_id, slug_of
@@ -19,23 +23,29 @@ from webapp.vocabulary import predicate_name, type_name
 
 blueprint = Blueprint("profiles", __name__)
 
-OUTGOING = """
-SELECT ?p ?o ?oLabel ?oType ?start ?end ?e WHERE {
-  ?e ?p ?o .
-  OPTIONAL { ?o skos:prefLabel ?oLabel }
-  OPTIONAL { ?o a ?oType }
-  OPTIONAL { ?o time:hasBeginning/time:inXSDDate ?start }
-  OPTIONAL { ?o time:hasEnd/time:inXSDDate ?end }
-}
+#: a fact is inferred when no graph but an inferred one holds it
+INFERRED_ONLY = """
+  BIND (NOT EXISTS {
+    GRAPH ?graph { ?s ?p ?o }
+    FILTER NOT EXISTS { ?graph a ikg:InferredGraph }
+  } AS ?inferred)
 """
 
+OUTGOING = """
+SELECT ?p ?o ?oLabel ?start ?end ?inferred ?e WHERE {
+  ?e ?p ?o .
+  OPTIONAL { ?o skos:prefLabel ?oLabel }
+  OPTIONAL { ?o time:hasBeginning/time:inXSDDate ?start }
+  OPTIONAL { ?o time:hasEnd/time:inXSDDate ?end }
+  BIND (?e AS ?s)
+""" + INFERRED_ONLY + "}"
+
 INCOMING = """
-SELECT ?s ?p ?sLabel ?sType ?e WHERE {
+SELECT ?s ?p ?sLabel ?inferred ?e WHERE {
   ?s ?p ?e .
   OPTIONAL { ?s skos:prefLabel ?sLabel }
-  OPTIONAL { ?s a ?sType }
-}
-"""
+  BIND (?e AS ?o)
+""" + INFERRED_ONLY + "}"
 
 SOURCES = """
 SELECT ?d ?document ?documentLabel ?file ?passage ?e WHERE {
@@ -80,11 +90,12 @@ WHERE {
 }
 """
 
-#: shown elsewhere on the page (heading, sources, the tables of memberships/responsibilities)
+#: shown elsewhere on the page (heading, sources, the tables of memberships/responsibilities;
+#: the inferred membership shortcuts org:memberOf/hasMember say what those tables say)
 HIDDEN_OUT = {RDF.type, SKOS.prefLabel, PROV.qualifiedDerivation, PROV.wasDerivedFrom,
-              IKG.municipality}
+              IKG.municipality, ORG.memberOf, ORG.hasMember}
 HIDDEN_IN = {IKG.municipality, PROV.entity, ORG.member, ORG.organization, IKG.agent,
-             IKG.responsibleFor}
+             IKG.responsibleFor, ORG.memberOf, ORG.hasMember}
 
 
 @page(blueprint, "/kommune/<slug>/<path:entity_id>", endpoint="entity")
@@ -137,7 +148,7 @@ def profile(fmt: str, iri: URIRef, city: dict[str, Any] | None):
             continue
         name = predicate_name(row["p"], incoming=True)
         item = {"iri": row["s"], "label": row["sLabel"] or local_id(row["s"]),
-                "url": entity_url(row["s"])}
+                "url": entity_url(row["s"]), **inference_of(row)}
         if item not in mentions[name]:
             mentions[name].append(item)
     for items in mentions.values():
@@ -169,6 +180,11 @@ def profile(fmt: str, iri: URIRef, city: dict[str, Any] | None):
         "responsible": responsible,
         "responsibilities": responsibilities,
         "mentioned_by": dict(sorted(mentions.items())),
+        "has_inferred": any(
+            item.get("inferred")
+            for items in [*facts.values(), *mentions.values()]
+            for item in items
+        ),
         "sources": sources,
         "consultations_url": (
             entity_url_for_paper(slug, iri) if is_paper and slug else None
@@ -186,11 +202,20 @@ def entity_url_for_paper(slug: str, iri: URIRef) -> str:
 def describe_value(row: dict[str, Any]) -> dict[str, Any]:
     value = row["o"]
     if isinstance(value, Literal):
-        return {"text": value, "lang": value.language}
+        return {"text": value, "lang": value.language, **inference_of(row)}
     if row["start"] is not None or row["end"] is not None:
-        return {"period": {"start": row["start"], "end": row["end"]}}
+        return {"period": {"start": row["start"], "end": row["end"]}, **inference_of(row)}
     label = row["oLabel"] if row["oLabel"] is not None else local_id(value)
-    return {"iri": value, "label": label, "url": entity_url(value)}
+    return {"iri": value, "label": label, "url": entity_url(value), **inference_of(row)}
+
+
+def inference_of(row: dict[str, Any]) -> dict[str, Any]:
+    """{"inferred": True, "reason": …} for a fact only an inferred graph holds, else {}."""
+    inferred = row.get("inferred")
+    if inferred is None or not inferred.toPython():
+        return {}
+    reason = REASONS.get(row["p"], "Erschlossen aus den genannten Fakten und der Ontologie.")
+    return {"inferred": True, "reason": reason}
 
 
 def _source(row: dict[str, Any]) -> dict[str, Any] | None:

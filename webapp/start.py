@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, request
 from rdflib import Literal
 
-from graph.errors import QueryError
+from graph.errors import IkgError, QueryError
 from webapp.entities import (
     action_fields,
     counts,
@@ -46,6 +46,20 @@ SECTIONS = (
 )
 
 
+@blueprint.app_context_processor
+def fictional_context() -> dict[str, Any]:
+    """`fictional_in_store()` for the base template's notice on pages over all municipalities
+    (asked only where the view did not say what the page shows)."""
+
+    def fictional_in_store() -> list[dict[str, Any]]:
+        try:
+            return [city for city in municipalities() if city["fictional"]]
+        except IkgError:  # an error page for a missing store must still render
+            return []
+
+    return {"fictional_in_store": fictional_in_store}
+
+
 @page(blueprint, "/")
 def index(fmt: str):
     per_city = counts()
@@ -57,7 +71,11 @@ def index(fmt: str):
         cities.append(
             {**city, "counts": numbers, "mso_count_texts": mso_texts.get(city["slug"], [])}
         )
-    return render(fmt, "start/index.html", {"municipalities": cities})
+    # real municipalities first; fictional ones (example city, generated data) apart, marked
+    real = [city for city in cities if not city["fictional"]]
+    fictional = [city for city in cities if city["fictional"]]
+    data = {"municipalities": real, "fictional_municipalities": fictional}
+    return render(fmt, "start/index.html", data, fictional_shown=fictional)
 
 
 @page(blueprint, "/kommune/<slug>", endpoint="municipality")
@@ -115,18 +133,22 @@ def search(fmt: str):
         parts = {"Mitgliedschaft", "Zuständigkeit", "Beratung", "Herleitung"}
         found.sort(key=lambda e: (e["kind"] in parts, str(e["label"]).casefold()))
         truncated = len(found) > SEARCH_LIMIT
+        fictional_slugs = {c["slug"] for c in municipalities() if c["fictional"]}
         results = [
             {
                 "iri": e["iri"],
                 "label": e["label"],
                 "kind": e["kind"],
                 "municipality": slug_of(e["iri"]),
+                "fictional": slug_of(e["iri"]) in fictional_slugs,
                 "url": e["url"],
             }
             for e in found[:SEARCH_LIMIT]
         ]
+    shown = {r["municipality"] for r in results if r["fictional"]}
+    fictional = [c for c in municipalities() if c["slug"] in shown] if shown else []
     data = {"q": query, "results": results, "truncated": truncated}
-    return render(fmt, "start/search.html", data)
+    return render(fmt, "start/search.html", data, fictional_shown=fictional)
 
 
 def check_search(query: str) -> str:

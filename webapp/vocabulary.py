@@ -111,6 +111,14 @@ PREDICATE_NAMES: dict[URIRef, tuple[str, str]] = {
     IKG.documentType: ("Dokumentart", ""),
     PROV.wasDerivedFrom: ("Quelle", "Quelle für"),
     RDFS.label: ("Bezeichnung", ""),
+    # inferred only (graph/inference.py)
+    ORG.memberOf: ("Mitglied in", "Mitglieder"),
+    ORG.hasMember: ("hat Mitglied", "Mitglied in"),
+    ORG.transitiveSubOrganizationOf: (
+        "gehört zu (über Untergliederungen)",
+        "umfasst (über Untergliederungen)",
+    ),
+    IKG.takesPartIn: ("wirkt mit im Handlungsfeld", "Mitwirkende"),
 }
 
 

@@ -25,10 +25,19 @@ FORM_KIND_FOR = {
 }
 
 
-def read_sources(data_dir: Path, seeds_dir: Path | None = None) -> SourceData:
+def read_sources(
+    data_dir: Path,
+    seeds_dir: Path | None = None,
+    *,
+    only: set[str] | None = None,
+    reference: ReferenceSchemes | None = None,
+) -> SourceData:
     """Read and check everything under ``data_dir``; raise SourceError listing all problems.
 
     ``seeds_dir``, when it exists, is where the files that documents name must be found.
+    ``only`` restricts the municipalities read to these slugs (the reference schemes are always
+    read): an incremental build reads just the folders that changed. ``reference``, the
+    schemes of an earlier read of the same folder, spares reading them again.
     """
     if not data_dir.is_dir():
         raise SourceError(
@@ -42,7 +51,7 @@ def read_sources(data_dir: Path, seeds_dir: Path | None = None) -> SourceData:
             exit_code=2,
         )
     reader = _Reader(data_dir, seeds_dir)
-    data = reader.read()
+    data = reader.read(only, reference)
     if reader.problems:
         load_error = any(problem.exit_code_hint == 2 for problem in reader.problems)
         raise SourceError(reader.problems, exit_code=2 if load_error else 1)
@@ -66,14 +75,23 @@ class _Reader(ProblemSink):
 
     def display(self, path: Path) -> str:
         try:
-            return str(path.relative_to(self.data_dir.parent))
+            inside = path.relative_to(self.data_dir)
         except ValueError:
             return str(path)
+        top = self.data_dir / inside.parts[0] if inside.parts else None
+        if top is not None and top.is_symlink():
+            # a folder linked in from elsewhere (`ikg build --with-example` links data/'s
+            # folders): name the file where it really is, where it can be corrected
+            real = top.resolve()
+            return str(Path(real.parent.name, real.name, *inside.parts[1:]))
+        return str(path.relative_to(self.data_dir.parent))
 
     # -- reference schemes -------------------------------------------------------------
 
-    def read(self) -> SourceData | None:
-        reference = self.read_reference()
+    def read(
+        self, only: set[str] | None = None, reference: ReferenceSchemes | None = None
+    ) -> SourceData | None:
+        reference = reference or self.read_reference()
         folders = municipality_folders(self.data_dir)
         if not folders:
             self.problem(
@@ -81,6 +99,8 @@ class _Reader(ProblemSink):
                 self.display(self.data_dir),
                 hint="add a folder data/<slug>/ with a municipality.yaml (see data/README.md)",
             )
+        if only is not None:
+            folders = [folder for folder in folders if folder.name in only]
         municipalities = [self.read_municipality(folder, reference) for folder in folders]
         if self.problems:
             return None
@@ -252,9 +272,23 @@ class _Reader(ProblemSink):
         return index
 
     def check_documents(self, meta: Record) -> None:
-        if self.seeds_dir is None:
-            return
         for document in meta.children("documents"):
+            if document.values["kind"] == schema.FICTIONAL_DOCUMENT_KIND:
+                # Generated data cites a document that exists nowhere; only a municipality
+                # that says it is fictional may do so, so real data keeps its checks.
+                if not meta.get("fictional"):
+                    self.problem(
+                        f"document kind '{schema.FICTIONAL_DOCUMENT_KIND}' is only allowed in "
+                        "a municipality marked 'fictional: true'",
+                        document.file,
+                        document.line,
+                        record_id=document.id,
+                        hint="name the real document and its kind, or mark the municipality "
+                        "fictional",
+                    )
+                continue
+            if self.seeds_dir is None:
+                continue
             if not (self.seeds_dir / document.values["file"]).is_file():
                 self.problem(
                     f"source document file '{document.values['file']}' not found in "

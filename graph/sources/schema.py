@@ -26,6 +26,9 @@ EVENT_TYPES = (
     "Prozessschritt",
 )
 REFERENCE_GROUPS = ("monitoring", "ergänzt")
+#: The document kind of generated example data (graph/generator): such a document has no file
+#: in the seeds, and only a municipality marked `fictional: true` may declare one.
+FICTIONAL_DOCUMENT_KIND = "Generierte Beispieldaten (fiktiv)"
 
 
 @dataclass(frozen=True)
