@@ -221,7 +221,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if action == VANISH:
-            threading.Thread(target=proxy.stop, daemon=True).start()
+            # Stop listening before this connection closes, so that a retry finds nobody
+            # there (connection refused) instead of racing the shutdown. Safe here: each
+            # request runs in its own thread, not in the serve_forever loop.
+            proxy.stop()
             self.close_connection = True
             return
         if isinstance(action, Answer):
