@@ -179,7 +179,7 @@ def check_consistency(graph: Graph, *, ontology: Graph | None = None) -> Consist
                 combined, ontology, Path(folder), java
             )
     report.seconds = time.perf_counter() - started
-    _VERDICTS[key] = report
+    _VERDICTS[key] = dataclasses.replace(report)  # a copy: callers may change theirs
     return report
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from graph.build import PreparedGraphs, build, prepare
@@ -21,18 +21,19 @@ from graph.namespaces import (
     IKG,
     ONTOLOGY_GRAPH,
     ORG,
+    PREFIXES,
     PROV,
     RDF,
     REFERENCE_GRAPH,
     inferred_graph,
     municipality_graph,
-    municipality_iri,
     slug_of_graph,
     slug_of_inferred_graph,
 )
 from graph.store import EmbeddedStore
 from tests.conftest import DATA_DIR, FIXTURES, SEEDS_DIR
 from webapp import create_app
+from webapp.profiles import OUTGOING
 
 PREAMBLE = """
 @prefix ikg:  <https://w3id.org/ikg/ontology#> .
@@ -319,18 +320,29 @@ def test_a_field_lists_who_takes_part_as_inferred(store_path) -> None:
     )
 
 
-def test_a_stated_fact_is_not_marked(store: EmbeddedStore) -> None:
-    """The marker's query: a fact in a stated graph is not inferred even if a rule gives it."""
-    ki = municipality_iri("oberhausen")
-    row = store.query(
-        """SELECT ?inferred ?s WHERE {
-             ?s ikg:fictional ?o .
-             BIND (NOT EXISTS { GRAPH ?g { ?s ikg:fictional ?o }
-                                FILTER NOT EXISTS { ?g a ikg:InferredGraph } } AS ?inferred)
-           }""",
-        {"s": ki},
-    ).rows
-    assert row and row[0][0] == Literal(False)
+def test_only_facts_held_by_inferred_graphs_alone_are_marked() -> None:
+    """The profile's query: a fact also stated, or in no named graph, is not inferred."""
+    trig = """
+    @prefix ikg: <https://w3id.org/ikg/ontology#> .
+    @prefix id:  <https://w3id.org/ikg/id/> .
+    <https://w3id.org/ikg/graph/stadt> { id:a ikg:partner id:both . }
+    <https://w3id.org/ikg/graph/inferred/stadt> {
+      <https://w3id.org/ikg/graph/inferred/stadt> a ikg:InferredGraph .
+      id:a ikg:partner id:both . id:a ikg:takesPartIn id:only-inferred .
+    }
+    id:a ikg:lead id:default-graph .
+    """
+    store = ox.Store()
+    store.load(trig.encode(), format=ox.RdfFormat.TRIG)
+    rows = store.query(
+        OUTGOING,
+        prefixes=PREFIXES,
+        use_default_graph_as_union=False,
+        substitutions={ox.Variable("e"): ox.NamedNode(str(ID["a"]))},
+        default_graph=[ox.DefaultGraph(), *store.named_graphs()],
+    )
+    marked = {row["o"].value.rsplit("/", 1)[-1]: row["inferred"].value for row in rows}
+    assert marked == {"both": "false", "only-inferred": "true", "default-graph": "false"}
 
 
 def test_a_rebuild_of_one_municipality_renews_only_its_inferred_graph(

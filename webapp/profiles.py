@@ -23,12 +23,13 @@ from webapp.vocabulary import predicate_name, type_name
 
 blueprint = Blueprint("profiles", __name__)
 
-#: a fact is inferred when no graph but an inferred one holds it
+#: a fact is inferred when an inferred graph holds it and no other graph does
 INFERRED_ONLY = """
-  BIND (NOT EXISTS {
-    GRAPH ?graph { ?s ?p ?o }
-    FILTER NOT EXISTS { ?graph a ikg:InferredGraph }
-  } AS ?inferred)
+  BIND (EXISTS { GRAPH ?inferredGraph { ?s ?p ?o } ?inferredGraph a ikg:InferredGraph }
+        && NOT EXISTS {
+          GRAPH ?statedGraph { ?s ?p ?o }
+          FILTER NOT EXISTS { ?statedGraph a ikg:InferredGraph }
+        } AS ?inferred)
 """
 
 OUTGOING = """
