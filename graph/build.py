@@ -205,14 +205,14 @@ def prepare(
         raise
     ontology = load_ontology()
     reference = map_reference(base.reference)
-    if hermit_limit is None:
-        hermit_limit = Settings.from_env().hermit_limit
-    context = _Context.load(base.reference, ontology, hermit_limit=hermit_limit)
-    seconds = {"shared": time.perf_counter() - started}
-
     slugs = [folder.name for folder in municipality_folders(data_dir)]
     if only is not None:
         slugs = [slug for slug in slugs if slug in only]
+    if hermit_limit is None:
+        hermit_limit = hermit_limit_for(len(slugs), Settings.from_env(), say)
+    context = _Context.load(base.reference, ontology, hermit_limit=hermit_limit)
+    seconds = {"shared": time.perf_counter() - started}
+
     if workers is None:
         workers = (os.cpu_count() or 1) if len(slugs) >= POOL_THRESHOLD else 1
     workers = max(1, min(workers, len(slugs)))
@@ -254,6 +254,22 @@ def prepare(
     shared = {ONTOLOGY_GRAPH: ontology, REFERENCE_GRAPH: reference}
     seconds["prepare"] = time.perf_counter() - started
     return PreparedGraphs(shared=shared, municipalities=prepared, seconds=seconds)
+
+
+def hermit_limit_for(municipalities: int, settings: Settings, say: Progress) -> int:
+    """The triple limit up to which HermiT checks, for a build of ``municipalities``.
+
+    HermiT costs a Java start per municipality whatever its size; past the setting
+    IKG_HERMIT_MUNICIPALITIES a build would spend minutes on it, so the rules check all.
+    """
+    cap = settings.hermit_municipalities
+    if 0 <= cap < municipalities and settings.hermit_limit >= 0:
+        say(
+            f"Widerspruchsfreiheit per Regeln: {municipalities} Kommunen sind mehr als "
+            f"IKG_HERMIT_MUNICIPALITIES={cap} HermiT-Läufe …"
+        )
+        return -1
+    return settings.hermit_limit
 
 
 def prepare_municipality(

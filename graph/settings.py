@@ -44,6 +44,10 @@ class Settings:
     #: with HermiT; larger graphs are checked by rules (graph/inference.py). README,
     #: "Schlussfolgern", has the measurements behind the default.
     hermit_limit: int = field(default=50_000, metadata={"env": "IKG_HERMIT_LIMIT"})
+    #: Most municipalities one build has HermiT check: each run starts Java (about a second),
+    #: so a build of more municipalities checks them all by the rules, which give the same
+    #: verdicts (tests/test_reasoning.py). -1: no such cap.
+    hermit_municipalities: int = field(default=10, metadata={"env": "IKG_HERMIT_MUNICIPALITIES"})
 
     @property
     def store_is_remote(self) -> bool:

@@ -239,3 +239,18 @@ def test_an_inconsistent_municipality_fails_the_build_and_leaves_the_store(
     assert by_rules.exit_code == 1
     assert "logical inconsistency (Regeln)" in by_rules.output
     assert "teststadt/sprachcafe (" in by_rules.output and "teststadt/ki (" in by_rules.output
+
+
+def test_a_build_of_more_municipalities_than_the_hermit_cap_checks_all_by_rules(
+    teststadt: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One Java start per municipality would make a build of hundreds take minutes."""
+    monkeypatch.delenv("IKG_HERMIT_MUNICIPALITIES", raising=False)
+    by_hermit = CliRunner().invoke(main, ["validate", "--data", str(teststadt)])
+    assert by_hermit.exit_code == 0, by_hermit.output
+    assert "geprüft mit HermiT: teststadt" in by_hermit.output
+
+    monkeypatch.setenv("IKG_HERMIT_MUNICIPALITIES", "0")
+    by_rules = CliRunner().invoke(main, ["validate", "--data", str(teststadt)])
+    assert by_rules.exit_code == 0, by_rules.output
+    assert "geprüft mit Regeln: teststadt" in by_rules.output
