@@ -432,11 +432,12 @@ def table(report: dict[str, Any]) -> str:
         for key, ours in size["queries"].items():
             raw_query = raw["queries"].get(key, {})
             rdflib_query = (rdflib.get("queries") or {}).get(key, {"capped": True})
-            rdflib_text = (
-                f"> {report['caps']['rdflib_query_s']:.0f} s"
-                if rdflib_query.get("capped")
-                else f"{rdflib_query['median_ms']:.1f}"
-            )
+            if rdflib_query.get("capped"):
+                rdflib_text = f"> {report['caps']['rdflib_query_s']:.0f} s"
+            elif "failed" in rdflib_query:
+                rdflib_text = "Fehler"  # the engine raised; the JSON has its message
+            else:
+                rdflib_text = f"{rdflib_query['median_ms']:.1f}"
             q_ratio = ratio["queries"][key]
             lines.append(
                 f"  {key:{width}}  {ours['rows']:>6}  {ours['median_ms']:>8.2f}  "

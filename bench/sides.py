@@ -12,7 +12,7 @@ memory are its own and a cap can stop it:
 PLAN.json: {"nquads": path, "load_cap": s, "query_cap": s, "runs": n, "workdir": path,
 "queries": [{"key", "text", "bindings": {variable: N-Triples term}}]}. Prints a JSON object:
 load_seconds (null when capped), load_capped, peak_rss_mb, and per query key median_ms,
-max_ms and rows, or {"capped": true}.
+max_ms and rows, or {"capped": true}, or {"failed": "what the engine raised"}.
 """
 
 from __future__ import annotations
@@ -127,11 +127,20 @@ def _time_queries(
         run = runner(query)
         timings: list[float] = []
         rows = 0
+        failure = None
         for _ in range(plan["runs"] + 1):  # the first run warms up and is not counted
-            rows, seconds = capped(plan["query_cap"], run)
+            try:
+                rows, seconds = capped(plan["query_cap"], run)
+            except Exception as error:  # noqa: BLE001 - an engine's failure is a result here
+                # e.g. rdflib's ORDER BY over unbound values raises TypeError
+                failure = f"{type(error).__name__}: {error}"
+                break
             if seconds is None:
                 break
             timings.append(seconds * 1000)
+        if failure is not None:
+            results[query["key"]] = {"failed": failure}
+            continue
         if len(timings) < plan["runs"] + 1:
             results[query["key"]] = {"capped": True}
             continue

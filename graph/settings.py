@@ -47,7 +47,7 @@ class Settings:
     #: Most municipalities one build has HermiT check: each run starts Java (about a second),
     #: so a build of more municipalities checks them all by the rules, which give the same
     #: verdicts (tests/test_reasoning.py). -1: no such cap.
-    hermit_municipalities: int = field(default=10, metadata={"env": "IKG_HERMIT_MUNICIPALITIES"})
+    hermit_municipalities: int = field(default=4, metadata={"env": "IKG_HERMIT_MUNICIPALITIES"})
 
     @property
     def store_is_remote(self) -> bool:
