@@ -18,6 +18,7 @@ from graph.queries import NamedQuery, load_queries
 from graph.remote import RemoteStore
 from graph.settings import PROJECT_ROOT, Settings
 from graph.store import EmbeddedStore, Store
+from tests.browsing import browser, page  # noqa: F401 - the browser tests' fixtures
 from tests.sparql_server import SparqlServer, oxigraph_server
 
 DATA_DIR = PROJECT_ROOT / "data"

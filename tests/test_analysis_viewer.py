@@ -12,14 +12,14 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 import pytest
-from playwright.sync_api import sync_playwright
 
 from graph.analysis.report import analyse
 from graph.build import build
 from graph.generator import write_example_city
 from graph.store import EmbeddedStore, write_store
+from tests.browsing import needs_chromium
 from tests.conftest import DATA_DIR, SEEDS_DIR
-from tests.test_browser import ARGS, CHROMIUM, Recorder, serve
+from tests.test_browser import serve
 from webapp import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -207,26 +207,6 @@ def test_hostile_city_with_community_colours_stays_text(tmp_path):
 
 
 # --- in a real browser ------------------------------------------------------------------------
-
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.recorder = Recorder(page)
-    yield page
-    context.close()
-
 
 @pytest.fixture(scope="module")
 def cities_url(cities_path: Path) -> Iterator[str]:

@@ -12,13 +12,9 @@ from pathlib import Path
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from tests.browsing import needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+pytestmark = needs_chromium
 
 
 def serve(store: Path) -> Iterator[str]:
@@ -40,45 +36,6 @@ def serve(store: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def base_url(store_path: Path) -> Iterator[str]:
     yield from serve(store_path)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-class Recorder:
-    """Every request, console error and dialog of a page."""
-
-    def __init__(self, page) -> None:
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-        def dialog(d) -> None:
-            self.dialogs.append(d.message)
-            d.dismiss()
-
-        page.on("dialog", dialog)
-
-    def foreign(self, base_url: str) -> list[str]:
-        return [u for u in self.requests
-                if not (u.startswith(base_url + "/") or u.startswith(("data:", "blob:")))]
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.recorder = Recorder(page)
-    yield page
-    context.close()
 
 
 def fetch_json(url: str) -> dict:
