@@ -335,3 +335,36 @@ def test_bad_focus_is_a_400_naming_the_parameter(client, query, parameter):
     response = client.get(f"/kommune/oberhausen/netzwerk.json?{query}")
     assert response.status_code == 400
     assert f"'{parameter}'" in response.get_json()["error"]["message"]
+
+
+def test_the_start_page_is_kept_per_build_and_a_rebuild_is_shown(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start page's counts are computed once per built store; a rebuild is a new store,
+    so what it changed appears on the next request, never the kept page of the old one."""
+    import shutil
+
+    from graph.build import build
+    from tests.conftest import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR / "reference", data / "reference")
+    shutil.copytree(DATA_DIR.parent / "tests" / "fixtures" / "sources" / "teststadt",
+                    data / "teststadt")  # fmt: skip
+    monkeypatch.setenv("IKG_SEEDS", str(tmp_path / "no-seeds"))  # its documents are made up
+    store_path = tmp_path / "store"
+    build(data, store_path)
+    client = create_app({"STORE": str(store_path), "TESTING": True}).test_client()
+
+    def shown_labels() -> list[str]:
+        answer = client.get("/index.json").get_json()
+        return [city["label"] for city in answer["fictional_municipalities"]]
+
+    assert shown_labels() == ["Stadt Teststadt"]
+    assert shown_labels() == ["Stadt Teststadt"]  # the kept page
+
+    metadata = data / "teststadt" / "municipality.yaml"
+    text = metadata.read_text(encoding="utf-8")
+    metadata.write_text(text.replace("label: Stadt Teststadt", "label: Stadt Neustadt"), "utf-8")
+    build(data, store_path)
+    assert shown_labels() == ["Stadt Neustadt"]

@@ -195,7 +195,7 @@ _cache_lock = threading.Lock()
 
 
 def cached(key: tuple, compute: Callable[[], Any]) -> Any:
-    """Betweenness on a few hundred actors takes a while: keep measures per embedded store.
+    """Keep what takes a while (betweenness, counts over every municipality) per embedded store.
 
     An embedded store never changes once built (a rebuild is a new store, which get_store opens
     as a new object), so its results stay right; a remote store can change under us, so its
