@@ -27,6 +27,7 @@ Rules for writing a query file, learnt from how the engine treats bindings:
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import textwrap
 import unicodedata
@@ -114,11 +115,21 @@ class NamedQuery:
 
 
 def load_queries(directory: Path) -> dict[str, NamedQuery]:
+    """Every query file of the directory. A file is parsed again only when it has changed: the
+    viewer asks for the queries on every request, and reading all the YAML headers each time
+    cost ~95 ms (as much as the queries themselves)."""
     queries = {}
     for path in sorted(directory.glob("*.rq")):
-        query = parse_query_file(path)
+        status = path.stat()
+        query = _parsed_query_file(path, status.st_mtime_ns, status.st_size)
         queries[query.name] = query
     return queries
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed_query_file(path: Path, modified_ns: int, size: int) -> NamedQuery:
+    """parse_query_file, kept per version of the file (a failed parse is not kept)."""
+    return parse_query_file(path)
 
 
 def parse_query_file(path: Path) -> NamedQuery:
@@ -180,7 +191,36 @@ def run_named_query(
     row_cap: int | None = None,
 ) -> QueryResult:
     bindings = bind_parameters(store, query, values)
-    return store.query(query.text, bindings, row_cap=row_cap)
+    graphs = dataset_of(query, bindings)
+    return store.query(
+        query.text, bindings, row_cap=row_cap, default_graphs=graphs, named_graphs=graphs
+    )
+
+
+def dataset_of(query: NamedQuery, bindings: dict[str, Node]) -> list[URIRef] | None:
+    """The graphs a query reads when it is given municipalities by name (``municipalities``):
+    their stated graphs and the shared reference schemes, so that comparing three
+    municipalities costs what their data costs, whatever else the store holds (compare for one
+    of ten: 167 → 33 ms). ``None`` (the union of all graphs) otherwise.
+
+    Stated facts only: a query with such a parameter must not rely on inferred ones. Each graph
+    more is one index lookup more per pattern (with the inferred graphs and the ontology too,
+    compare for one municipality took 70 ms instead of 36), so no more are read than needed."""
+    slugs = [
+        slug
+        for parameter in query.parameters
+        if parameter.type == "municipalities"
+        for slug in str(bindings[parameter.variable]).split(",")
+        if slug
+    ]
+    return stated_dataset(slugs) if slugs else None
+
+
+def stated_dataset(slugs: list[str]) -> list[URIRef]:
+    """The stated graphs of these municipalities and the reference schemes: everything stated
+    about their entities (the build maps each municipality into its own graph, and its facts
+    name only its own entities and the shared reference terms)."""
+    return [REFERENCE_GRAPH, *(municipality_graph(slug) for slug in dict.fromkeys(slugs))]
 
 
 #: What an optional parameter without a value (and without a default) is bound to. Queries
@@ -561,7 +601,9 @@ __all__ = [
     "describe",
     "get_query",
     "known_municipalities",
+    "dataset_of",
     "load_queries",
     "parse_query_file",
     "run_named_query",
+    "stated_dataset",
 ]

@@ -463,6 +463,31 @@ def test_compare_selected_municipalities(store, queries) -> None:
     assert len(result.rows) == 30
 
 
+def test_compare_of_named_municipalities_reads_their_graphs_and_answers_as_over_all(
+    store, queries
+) -> None:
+    """Named municipalities are compared on their own graphs (and the reference schemes):
+    the answer is the part of the comparison over all graphs that concerns them."""
+    from graph.namespaces import REFERENCE_GRAPH, municipality_graph
+    from graph.queries import bind_parameters, dataset_of
+
+    compare = queries["compare"]
+    named = bind_parameters(store, compare, {"municipalities": "offenburg,leverkusen"})
+    assert dataset_of(compare, named) == [
+        REFERENCE_GRAPH, municipality_graph("offenburg"), municipality_graph("leverkusen")
+    ]
+    assert dataset_of(compare, bind_parameters(store, compare, {})) is None
+
+    columns = ("referenceLabel", "municipalityLabel", "cityFields", "measureCount", "actorCount")
+    over_all = rows(run(store, queries, "compare"), *columns)
+    for slug, label in (("offenburg", "Stadt Offenburg"), ("oberhausen", "Stadt Oberhausen")):
+        alone = rows(run(store, queries, "compare", municipalities=slug), *columns)
+        assert len(alone) == 15
+        assert alone == [row for row in over_all if row[1] == label]
+    # measures and actors counted in the municipality's own graph
+    assert any(int(row[3]) > 0 and int(row[4]) > 0 for row in alone)
+
+
 # -- concept-changes -----------------------------------------------------------------------
 
 

@@ -368,3 +368,29 @@ def test_non_utf8_bytes_through_the_cli(runner, store) -> None:
         assert outcome.exit_code == 2, outcome.output
         assert outcome.output.startswith("Fehler: ") and "Parameter von" in outcome.output
     assert store.quad_count() == quads
+
+
+def test_a_query_file_is_parsed_again_only_when_it_has_changed(tmp_path) -> None:
+    """The viewer loads the queries on every request: an unchanged file is not parsed again,
+    a changed one is, and a broken one is reported every time, not kept."""
+    import shutil
+
+    from graph.errors import QueryError
+    from graph.queries import load_queries
+    from tests.conftest import QUERIES_DIR
+
+    shutil.copy(QUERIES_DIR / "members.rq", tmp_path / "members.rq")
+    first = load_queries(tmp_path)["members"]
+    assert load_queries(tmp_path)["members"] is first
+
+    path = tmp_path / "members.rq"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(first.title_de, "Mitglieder (geändert)", 1),
+        encoding="utf-8",
+    )
+    assert load_queries(tmp_path)["members"].title_de == "Mitglieder (geändert)"
+
+    path.write_text("#+ title: [unclosed\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(QueryError, match="members.rq"):
+            load_queries(tmp_path)
