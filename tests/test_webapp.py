@@ -368,3 +368,54 @@ def test_the_start_page_is_kept_per_build_and_a_rebuild_is_shown(
     metadata.write_text(text.replace("label: Stadt Teststadt", "label: Stadt Neustadt"), "utf-8")
     build(data, store_path)
     assert shown_labels() == ["Stadt Neustadt"]
+
+
+def test_a_network_is_read_once_per_build_from_its_own_graph_and_a_rebuild_is_shown(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The diagram's data is read once per built store, from the municipality's own graph
+    (not the union of all), and a rebuild shows what it changed on the next request."""
+    import shutil
+
+    from graph.build import build
+    from graph.namespaces import municipality_graph
+    from tests.conftest import DATA_DIR
+    from webapp.network import MEMBERSHIPS
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR / "reference", data / "reference")
+    shutil.copytree(DATA_DIR.parent / "tests" / "fixtures" / "sources" / "teststadt",
+                    data / "teststadt")  # fmt: skip
+    monkeypatch.setenv("IKG_SEEDS", str(tmp_path / "no-seeds"))  # its documents are made up
+    store_path = tmp_path / "store"
+    build(data, store_path)
+    client = create_app({"STORE": str(store_path), "TESTING": True}).test_client()
+
+    membership_reads: list[list | None] = []
+    original_query = EmbeddedStore.query
+
+    def recording_query(self, sparql, *arguments, **keywords):
+        if sparql == MEMBERSHIPS:  # the diagram's edges
+            membership_reads.append(keywords.get("default_graphs"))
+        return original_query(self, sparql, *arguments, **keywords)
+
+    monkeypatch.setattr(EmbeddedStore, "query", recording_query)
+
+    def network_labels() -> set[str]:
+        answer = client.get("/kommune/teststadt/netzwerk.json").get_json()
+        return {node["label"] for node in answer["nodes"]}
+
+    assert "Arbeitskreis Integration" in network_labels()
+    assert membership_reads and all(
+        municipality_graph("teststadt") in graphs for graphs in membership_reads
+    )
+    reads_of_first_request = len(membership_reads)
+    assert "Arbeitskreis Integration" in network_labels()
+    assert len(membership_reads) == reads_of_first_request  # the kept data
+
+    networks = data / "teststadt" / "networks.yaml"
+    text = networks.read_text(encoding="utf-8")
+    networks.write_text(text.replace("Arbeitskreis Integration", "Arbeitskreis Vielfalt"), "utf-8")
+    build(data, store_path)
+    labels = network_labels()
+    assert "Arbeitskreis Vielfalt" in labels and "Arbeitskreis Integration" not in labels

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, request, url_for
 
 from graph.errors import QueryError
-from graph.namespaces import municipality_iri
+from graph.namespaces import municipality_graph, municipality_iri
 from webapp.entities import action_fields, municipality, named_query
 from webapp.links import entity_url
 from webapp.pages import page, render
@@ -52,8 +52,11 @@ SELECT ?actor ?via ?viaLabel ?how ?field WHERE {
 
 #: the columns: every type of the municipality's organisations (so absent types show as gaps)
 TYPES = """
-SELECT DISTINCT ?typeLabel ?m WHERE {
-  ?actor ikg:municipality ?m ; org:classification ?type .
+SELECT DISTINCT ?typeLabel ?m ?m_graph WHERE {
+  # the municipality's own graph first: its actors, not every municipality's (96 → 8 ms for
+  # one of ten)
+  GRAPH ?m_graph { ?actor org:classification ?type }
+  ?actor ikg:municipality ?m .
   ?type skos:inScheme ref:actor-type ; skos:prefLabel ?typeLabel .
   FILTER NOT EXISTS { ?actor a ikg:PoliticalBody }
   FILTER NOT EXISTS { ?actor a org:OrganizationalUnit }
@@ -68,7 +71,8 @@ def matrix(fmt: str, slug: str):
     counted = named_query("coverage", {"municipality": slug}).dicts()
     fields = action_fields(slug)
     counts: dict[tuple[str, str], int] = {}
-    labels_of_types: set[str] = {str(r["typeLabel"]) for r in select(TYPES, m=city_iri)}
+    types = select(TYPES, m=city_iri, m_graph=municipality_graph(slug))
+    labels_of_types: set[str] = {str(r["typeLabel"]) for r in types}
     for row in counted:
         if row["typeLabel"] is None:
             continue

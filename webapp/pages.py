@@ -44,8 +44,15 @@ def render(fmt: str, template: str, data: dict[str, Any], **context: Any):
     return render_template(template, data=data, json_url=twin_url(), **context)
 
 
+PLAIN_JSON_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """RDF terms as plain JSON: IRIs as strings, literals as their readable text."""
+    # by exact type first: most values are plain already (a network's JSON has ~13,000), and
+    # RDF terms are str subclasses, so isinstance(value, str) would not tell them apart
+    if type(value) in PLAIN_JSON_TYPES:
+        return value
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):

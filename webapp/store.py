@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from flask import current_app
+from rdflib import URIRef
 from rdflib.term import Node
 
 from graph.settings import Settings, is_endpoint_url
@@ -36,14 +37,21 @@ def get_store() -> Store:
         return cache["store"]
 
 
-def select(sparql: str, **bindings: Node) -> list[dict[str, Node | None]]:
+def select(
+    sparql: str, graphs: list[URIRef] | None = None, **bindings: Node
+) -> list[dict[str, Node | None]]:
     """Run a SELECT (the project's prefixes are predefined); values are bound as RDF terms.
+    ``graphs``: read only these (e.g. ``stated_dataset([slug])``), not the union of all.
 
     pyoxigraph only substitutes variables that the projection names (and a remote store binds
     them with a trailing VALUES block, which joins on projected variables), so every query
     here projects its bound variables.
     """
     result = get_store().query(
-        sparql, bindings, row_cap=current_app.config["ROW_CAP"]
+        sparql,
+        bindings,
+        row_cap=current_app.config["ROW_CAP"],
+        default_graphs=graphs,
+        named_graphs=graphs,
     )
     return result.dicts()
