@@ -342,18 +342,9 @@ def test_the_start_page_is_kept_per_build_and_a_rebuild_is_shown(
 ) -> None:
     """The start page's counts are computed once per built store; a rebuild is a new store,
     so what it changed appears on the next request, never the kept page of the old one."""
-    import shutil
-
     from graph.build import build
-    from tests.conftest import DATA_DIR
 
-    data = tmp_path / "data"
-    shutil.copytree(DATA_DIR / "reference", data / "reference")
-    shutil.copytree(DATA_DIR.parent / "tests" / "fixtures" / "sources" / "teststadt",
-                    data / "teststadt")  # fmt: skip
-    monkeypatch.setenv("IKG_SEEDS", str(tmp_path / "no-seeds"))  # its documents are made up
-    store_path = tmp_path / "store"
-    build(data, store_path)
+    data, store_path = built_teststadt(tmp_path, monkeypatch)
     client = create_app({"STORE": str(store_path), "TESTING": True}).test_client()
 
     def shown_labels() -> list[str]:
@@ -375,20 +366,11 @@ def test_a_network_is_read_once_per_build_from_its_own_graph_and_a_rebuild_is_sh
 ) -> None:
     """The diagram's data is read once per built store, from the municipality's own graph
     (not the union of all), and a rebuild shows what it changed on the next request."""
-    import shutil
-
     from graph.build import build
     from graph.namespaces import municipality_graph
-    from tests.conftest import DATA_DIR
     from webapp.network import MEMBERSHIPS
 
-    data = tmp_path / "data"
-    shutil.copytree(DATA_DIR / "reference", data / "reference")
-    shutil.copytree(DATA_DIR.parent / "tests" / "fixtures" / "sources" / "teststadt",
-                    data / "teststadt")  # fmt: skip
-    monkeypatch.setenv("IKG_SEEDS", str(tmp_path / "no-seeds"))  # its documents are made up
-    store_path = tmp_path / "store"
-    build(data, store_path)
+    data, store_path = built_teststadt(tmp_path, monkeypatch)
     client = create_app({"STORE": str(store_path), "TESTING": True}).test_client()
 
     membership_reads: list[list | None] = []
@@ -419,3 +401,20 @@ def test_a_network_is_read_once_per_build_from_its_own_graph_and_a_rebuild_is_sh
     build(data, store_path)
     labels = network_labels()
     assert "Arbeitskreis Vielfalt" in labels and "Arbeitskreis Integration" not in labels
+
+
+def built_teststadt(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """The made-up test municipality's sources copied to tmp_path and built: (data, store)."""
+    import shutil
+
+    from graph.build import build
+    from tests.conftest import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR / "reference", data / "reference")
+    shutil.copytree(DATA_DIR.parent / "tests" / "fixtures" / "sources" / "teststadt",
+                    data / "teststadt")  # fmt: skip
+    monkeypatch.setenv("IKG_SEEDS", str(tmp_path / "no-seeds"))  # its documents are made up
+    store_path = tmp_path / "store"
+    build(data, store_path)
+    return data, store_path
