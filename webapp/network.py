@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -14,7 +12,6 @@ from graph.analysis.report import analyse
 from graph.errors import QueryError
 from graph.namespaces import ACTOR_TYPE_SCHEME, municipality_iri, short_id
 from graph.queries import stated_dataset
-from graph.store import EmbeddedStore
 from webapp.comparison import FICTIONAL_PARAMETER, include_fictional
 from webapp.entities import municipalities, municipality
 from webapp.links import entity_url
@@ -33,7 +30,7 @@ from webapp.network_graph import (
     vis_data,
 )
 from webapp.pages import page, render
-from webapp.store import get_store, select
+from webapp.store import cached, get_store, select
 
 blueprint = Blueprint("network", __name__)
 
@@ -100,8 +97,8 @@ def _read_graph(slug: str | None, hidden: frozenset[str]):
     bindings: dict[str, Any] = {"m": municipality_iri(slug)} if slug else {}
     # one municipality: read its graph only, so that its diagram costs what its data costs
     # (the engine would otherwise start from every network of every municipality)
-    bindings["graphs"] = stated_dataset([slug]) if slug else None
-    node_rows = select(NODES, scheme=ACTOR_TYPE_SCHEME, **bindings)
+    graphs = stated_dataset([slug]) if slug else None
+    node_rows = select(NODES, graphs, scheme=ACTOR_TYPE_SCHEME, **bindings)
     nodes: dict[str, NodeInfo] = {}
     for row in node_rows:
         iri = str(row["e"])
@@ -119,16 +116,16 @@ def _read_graph(slug: str | None, hidden: frozenset[str]):
                 municipality=str(city).rsplit("/", 1)[-1] if city is not None else None,
             )
     field_labels: dict[str, str] = {}
-    for row in select(FIELDS, **bindings):
+    for row in select(FIELDS, graphs, **bindings):
         iri = str(row["e"])
         if iri in nodes:
             nodes[iri].action_fields.add(short_id(str(row["field"])))
             field_labels[short_id(str(row["field"]))] = str(row["fieldLabel"])
     memberships = [
         (str(r["member"]), str(r["org"]), None if r["role"] is None else str(r["role"]))
-        for r in select(MEMBERSHIPS, **bindings)
+        for r in select(MEMBERSHIPS, graphs, **bindings)
     ]
-    part_of = [(str(r["child"]), str(r["parent"])) for r in select(PART_OF, **bindings)]
+    part_of = [(str(r["child"]), str(r["parent"])) for r in select(PART_OF, graphs, **bindings)]
     return build_graph(nodes.values(), memberships, part_of), field_labels
 
 
@@ -197,35 +194,6 @@ def analysis_panel(slug: str) -> dict[str, Any]:
         return data
 
     return cached(("analysis", slug), compute)
-
-
-#: results kept per opened store (at most this many)
-CACHE_ENTRIES = 64
-_cache_lock = threading.Lock()
-
-
-def cached(key: tuple, compute: Callable[[], Any]) -> Any:
-    """Keep what takes a while (betweenness, counts over every municipality) per embedded store.
-
-    An embedded store never changes once built (a rebuild is a new store, which get_store opens
-    as a new object), so its results stay right; a remote store can change under us, so its
-    results are never kept. Callers must not change what they get back."""
-    store = get_store()
-    if not isinstance(store, EmbeddedStore):
-        return compute()
-    cache = current_app.extensions.setdefault("ikg_network_cache", {"store": None, "items": {}})
-    with _cache_lock:
-        if cache["store"] is not store:
-            cache["store"], cache["items"] = store, {}
-        if key in cache["items"]:
-            return cache["items"][key]
-    value = compute()
-    with _cache_lock:
-        if cache["store"] is store:
-            if len(cache["items"]) >= CACHE_ENTRIES:
-                cache["items"].pop(next(iter(cache["items"])))
-            cache["items"][key] = value
-    return value
 
 
 FOCUS_STEPS = ("1", "2")

@@ -20,9 +20,8 @@ from webapp.entities import (
     municipality,
 )
 from webapp.links import entity_url, slug_of
-from webapp.network import cached
 from webapp.pages import page, render
-from webapp.store import select
+from webapp.store import cached, select
 
 blueprint = Blueprint("start", __name__)
 

@@ -8,15 +8,17 @@ shows a rebuild without a restart and never sees half a build. A remote store is
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from rdflib import URIRef
 from rdflib.term import Node
 
 from graph.settings import Settings, is_endpoint_url
-from graph.store import Store, open_store
+from graph.store import EmbeddedStore, Store, open_store
 
 _lock = threading.Lock()
 
@@ -55,3 +57,32 @@ def select(
         named_graphs=graphs,
     )
     return result.dicts()
+
+
+#: results kept per opened store (at most this many)
+CACHE_ENTRIES = 64
+_cache_lock = threading.Lock()
+
+
+def cached(key: tuple, compute: Callable[[], Any]) -> Any:
+    """Keep what takes a while (betweenness, counts over every municipality) per embedded store.
+
+    An embedded store never changes once built (a rebuild is a new store, which get_store opens
+    as a new object), so its results stay right; a remote store can change under us, so its
+    results are never kept. Callers must not change what they get back."""
+    store = get_store()
+    if not isinstance(store, EmbeddedStore):
+        return compute()
+    cache = current_app.extensions.setdefault("ikg_results_cache", {"store": None, "items": {}})
+    with _cache_lock:
+        if cache["store"] is not store:
+            cache["store"], cache["items"] = store, {}
+        if key in cache["items"]:
+            return cache["items"][key]
+    value = compute()
+    with _cache_lock:
+        if cache["store"] is store:
+            if len(cache["items"]) >= CACHE_ENTRIES:
+                cache["items"].pop(next(iter(cache["items"])))
+            cache["items"][key] = value
+    return value
