@@ -491,6 +491,28 @@ def test_compare_of_named_municipalities_reads_their_graphs_and_answers_as_over_
 # -- concept-changes -----------------------------------------------------------------------
 
 
+def test_concept_changes_read_the_municipalitys_graph_and_answer_as_over_all(
+    store, queries
+) -> None:
+    """``dataset: municipality``: the query reads the stated graph of the municipality it is
+    asked about and the reference schemes, and answers as it does over all graphs."""
+    from graph.namespaces import REFERENCE_GRAPH, municipality_graph
+    from graph.queries import bind_parameters, dataset_of
+
+    changes = queries["concept-changes"]
+    assert changes.dataset == "municipality"
+    answered = 0
+    for slug in ("leverkusen", "oberhausen", "offenburg"):
+        bound = bind_parameters(store, changes, {"municipality": slug})
+        assert dataset_of(changes, bound) == [REFERENCE_GRAPH, municipality_graph(slug)]
+        over_all = store.query(changes.text, bound)
+        alone = run(store, queries, "concept-changes", municipality=slug)
+        assert alone.rows == over_all.rows
+        answered += len(alone.rows)
+    assert answered >= len(OFFENBURG_NEW_FIELDS)
+
+
+
 def test_offenburg_added_five_fields_in_2020(store, queries) -> None:
     result = run(store, queries, "concept-changes", municipality="offenburg")
     assert set(column(result, "change")) == {"hinzugefügt"}

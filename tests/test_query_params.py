@@ -97,6 +97,10 @@ def test_a_field_is_looked_up_in_the_municipality(store, queries) -> None:
     assert bound["field"] == ID["offenburg/hf-ikoe"]
     bound = bind(store, queries, "responsibilities", municipality="leverkusen", field="A")
     assert bound["field"] == ID["leverkusen/hf-a"]
+    bound = bind(
+        store, queries, "responsibilities", municipality="leverkusen", field="leverkusen/hf-a"
+    )
+    assert bound["field"] == ID["leverkusen/hf-a"]
     bound = bind(store, queries, "responsibilities", municipality="leverkusen", field="Wohnen")
     assert bound["field"] == REF["action-field/wohnen"]  # the reference field of that name
 
@@ -394,3 +398,15 @@ def test_a_query_file_is_parsed_again_only_when_it_has_changed(tmp_path) -> None
     for _ in range(2):
         with pytest.raises(QueryError, match="members.rq"):
             load_queries(tmp_path)
+
+
+def test_a_query_header_declaring_an_unknown_dataset_is_refused(tmp_path) -> None:
+    from graph.errors import QueryError
+    from graph.queries import parse_query_file
+    from tests.conftest import QUERIES_DIR
+
+    text = (QUERIES_DIR / "concept-changes.rq").read_text(encoding="utf-8")
+    path = tmp_path / "changes.rq"
+    path.write_text(text.replace("#+ dataset: municipality", "#+ dataset: everything"))
+    with pytest.raises(QueryError, match=r"changes\.rq: dataset 'everything' is unknown"):
+        parse_query_file(path)
