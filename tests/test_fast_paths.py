@@ -198,3 +198,20 @@ def test_one_municipalitys_candidates_are_the_whole_graphs_filtered_to_it(
                 kept.setdefault(str(entity), set()).add(str(label))
         assert _candidates(store, kind, scope) == kept
         assert kept or kind == "paper"
+
+
+def test_a_result_converts_each_distinct_term_once_and_keeps_look_alikes_apart(
+    store: EmbeddedStore,
+) -> None:
+    """Rows share the converted terms, but terms that only look alike (same text, other
+    datatype or language) stay what they are."""
+    result = store.query(
+        """SELECT ?a ?b WHERE {
+             VALUES (?a ?b) { (1 "1") ("1"@de "1") (1 1) (<https://example.org/1> UNDEF) }
+           }"""
+    )
+    assert [row[0] for row in result.rows] == [
+        Literal(1), Literal("1", lang="de"), Literal(1), URIRef("https://example.org/1")
+    ]
+    assert [row[1] for row in result.rows] == [Literal("1"), Literal("1"), Literal(1), None]
+    assert [type(row[1].datatype) for row in result.rows[:3]] == [type(None), type(None), URIRef]
