@@ -157,6 +157,71 @@ RULES: tuple[Rule, ...] = (
             }
           }""",
     ),
+    Rule(
+        name="reference-field-figures",
+        # (their rdf:type ikg:ReferenceFieldFigures too, which REASONS explains by the first rule)
+        predicates=(IKG.figuresOf, IKG.referenceField, IKG.measureCount, IKG.actorCount),
+        reason=(
+            "Erschlossen: gezählt aus den Maßnahmen der Kommune zu diesem Referenz-Handlungsfeld "
+            "(direkt oder über ein eigenes Feld, das darauf abgebildet ist), ihren "
+            "Federführenden und Partnern und den Mitgliedern der Netzwerke zu dem Feld."
+        ),
+        # Counted per municipality at build time, as queries/compare.rq counted them over all
+        # municipalities at every request (2.3 s for a hundred): comparing reads the figures.
+        conclusion="""
+          ?figures a ikg:ReferenceFieldFigures ; ikg:figuresOf ?municipality ;
+                   ikg:referenceField ?reference ;
+                   ikg:measureCount ?measureCount ; ikg:actorCount ?actorCount .""",
+        # ?target: the reference field itself or a field of the municipality mapped to it
+        condition="""
+          ?municipality a ikg:Municipality .
+          GRAPH rules:context { ?reference a ikg:ReferenceActionField }
+          OPTIONAL {
+            SELECT ?reference (COUNT(DISTINCT ?measure) AS ?measures) WHERE {
+              {
+                SELECT ?target ?reference WHERE {
+                  {
+                    GRAPH rules:context { ?target a ikg:ReferenceActionField }
+                    BIND (?target AS ?reference)
+                  }
+                  UNION {
+                    ?target skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch
+                            ?reference .
+                  }
+                }
+              }
+              ?measure ikg:actionField ?target ; a ikg:Measure .
+            }
+            GROUP BY ?reference
+          }
+          OPTIONAL {
+            SELECT ?reference (COUNT(DISTINCT ?actor) AS ?actors) WHERE {
+              {
+                SELECT ?target ?reference WHERE {
+                  {
+                    GRAPH rules:context { ?target a ikg:ReferenceActionField }
+                    BIND (?target AS ?reference)
+                  }
+                  UNION {
+                    ?target skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch
+                            ?reference .
+                  }
+                }
+              }
+              {
+                ?measure ikg:actionField ?target ; a ikg:Measure ; ikg:lead|ikg:partner ?actor .
+              } UNION {
+                ?network ikg:actionField ?target ; a org:OrganizationalCollaboration .
+                ?membership org:organization ?network ; org:member ?actor .
+              }
+            }
+            GROUP BY ?reference
+          }
+          BIND (COALESCE(?measures, 0) AS ?measureCount)
+          BIND (COALESCE(?actors, 0) AS ?actorCount)
+          BIND (IRI(CONCAT(STR(?municipality), "/kennzahlen/",
+                           REPLACE(STR(?reference), "^.*/", ""))) AS ?figures)""",
+    ),
 )
 
 #: The predicates whose facts only rules conclude, with why (see Rule.reason).

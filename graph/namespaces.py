@@ -54,6 +54,7 @@ class IKG(DefinedNamespace):
     Event: URIRef
     SourceDocument: URIRef
     InferredGraph: URIRef
+    ReferenceFieldFigures: URIRef
     # organisations
     municipality: URIRef
     officialKey: URIRef
@@ -105,6 +106,10 @@ class IKG(DefinedNamespace):
     documentType: URIRef
     # inferred only (graph/inference.py)
     takesPartIn: URIRef
+    figuresOf: URIRef
+    referenceField: URIRef
+    measureCount: URIRef
+    actorCount: URIRef
 
 
 ID = Namespace(BASE + "id/")

@@ -27,6 +27,7 @@ from graph.namespaces import (
     REFERENCE_GRAPH,
     inferred_graph,
     municipality_graph,
+    short_id,
     slug_of_graph,
     slug_of_inferred_graph,
 )
@@ -266,6 +267,66 @@ def test_takes_part_in_is_exactly_what_coverage_used_to_derive(store: EmbeddedSt
     }
     assert len(former) > 30  # Oberhausen's measures and networks
     assert inferred == former
+
+
+#: how queries/compare.rq counted measures and actors per reference field and municipality
+#: over all graphs before it read the figures of the build (the rule must give these counts)
+FORMER_COMPARE_COUNTS = """
+SELECT ?reference ?municipality (COUNT(DISTINCT ?measure) AS ?measures)
+       (COUNT(DISTINCT ?actor) AS ?actors)
+WHERE {
+  {
+    SELECT ?target ?reference WHERE {
+      { ?target a ikg:ReferenceActionField . BIND (?target AS ?reference) }
+      UNION {
+        ?target skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch ?reference .
+        ?reference a ikg:ReferenceActionField .
+      }
+    }
+  }
+  {
+    ?measure ikg:actionField ?target ; ikg:municipality ?municipality ; a ikg:Measure .
+    OPTIONAL { ?measure ikg:lead|ikg:partner ?actor }
+  } UNION {
+    ?network ikg:actionField ?target ; ikg:municipality ?municipality ;
+             a org:OrganizationalCollaboration .
+    ?membership org:organization ?network ; org:member ?actor .
+  }
+}
+GROUP BY ?reference ?municipality"""
+
+
+def test_reference_field_figures_are_what_compare_used_to_count(store: EmbeddedStore) -> None:
+    """One node per municipality and reference field, in the municipality's inferred graph,
+    with the counts compare computed at every request; 0 where it counted nothing."""
+    former = {
+        (str(reference), str(municipality)): (int(measures), int(actors))
+        for reference, municipality, measures, actors in store.query(
+            FORMER_COMPARE_COUNTS
+        ).rows
+    }
+    figures = store.query(
+        """SELECT ?g ?reference ?municipality ?measures ?actors WHERE {
+             GRAPH ?g {
+               ?figures a ikg:ReferenceFieldFigures ; ikg:figuresOf ?municipality ;
+                        ikg:referenceField ?reference ;
+                        ikg:measureCount ?measures ; ikg:actorCount ?actors .
+             }
+           }"""
+    ).rows
+    assert {str(g) for g, *_ in figures} == {str(inferred_graph(slug)) for slug in SLUGS}
+    # each in its own municipality's inferred graph
+    assert all(g == inferred_graph(short_id(m)) for g, _, m, *_ in figures)
+    counted = {
+        (str(reference), str(municipality)): (int(measures), int(actors))
+        for _, reference, municipality, measures, actors in figures
+    }
+    references = {str(r) for (r,) in store.query(
+        "SELECT ?r WHERE { ?r a ikg:ReferenceActionField }"
+    ).rows}
+    assert len(counted) == len(figures) == len(references) * len(SLUGS)
+    assert {key: value for key, value in counted.items() if value != (0, 0)} == former
+    assert sum(measures for measures, _ in counted.values()) > 20
 
 
 def test_start_page_counts_only_the_stated_outside_actors(store_path, built) -> None:

@@ -468,13 +468,15 @@ def test_compare_of_named_municipalities_reads_their_graphs_and_answers_as_over_
 ) -> None:
     """Named municipalities are compared on their own graphs (and the reference schemes):
     the answer is the part of the comparison over all graphs that concerns them."""
-    from graph.namespaces import REFERENCE_GRAPH, municipality_graph
+    from graph.namespaces import REFERENCE_GRAPH, inferred_graph, municipality_graph
     from graph.queries import bind_parameters, dataset_of
 
     compare = queries["compare"]
     named = bind_parameters(store, compare, {"municipalities": "offenburg,leverkusen"})
+    # the inferred graphs for the figures the build counted (ikg:ReferenceFieldFigures)
     assert dataset_of(compare, named) == [
-        REFERENCE_GRAPH, municipality_graph("offenburg"), municipality_graph("leverkusen")
+        REFERENCE_GRAPH, municipality_graph("offenburg"), municipality_graph("leverkusen"),
+        inferred_graph("offenburg"), inferred_graph("leverkusen"),
     ]
     assert dataset_of(compare, bind_parameters(store, compare, {})) is None
 
