@@ -402,3 +402,40 @@ def test_analysis_on_a_remote_sparql_server_equals_the_embedded_one(store, oxigr
     for slug in ("oberhausen", "offenburg"):
         assert analyse(oxigraph_store, slug).to_dict() == analyse(store, slug).to_dict()
     assert export(oxigraph_store, "graphml", "oberhausen") == export(store, "graphml", "oberhausen")
+
+
+@pytest.mark.parametrize("slug", ["leverkusen", "oberhausen", "offenburg"])
+def test_a_network_is_read_from_its_municipalitys_graphs_as_from_all(
+    store: EmbeddedStore, slug: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The analysis reads one municipality's stated and inferred graphs (at 400 municipalities
+    the union made a network page's first request run over two minutes) and finds there what
+    the same queries find over the union of all graphs."""
+    from graph.analysis.projection import ACTORS, MEASURES, MEMBERSHIPS, NETWORKS
+    from graph.namespaces import REFERENCE_GRAPH, inferred_graph, municipality_graph
+
+    datasets: list[list | None] = []
+    original_query = EmbeddedStore.query
+
+    def recording_query(self, sparql, *arguments, **keywords):
+        if sparql in (ACTORS, NETWORKS, MEMBERSHIPS, MEASURES):
+            datasets.append(keywords.get("default_graphs"))
+        return original_query(self, sparql, *arguments, **keywords)
+
+    monkeypatch.setattr(EmbeddedStore, "query", recording_query)
+    data = read_network(store, slug)
+    assert datasets == [
+        [REFERENCE_GRAPH, municipality_graph(slug), inferred_graph(slug)]
+    ] * 4
+
+    bound = {"m": municipality_iri(slug)}
+    over_all = {
+        sparql: sorted(tuple(map(str, row)) for row in original_query(store, sparql, bound).rows)
+        for sparql in (ACTORS, NETWORKS, MEMBERSHIPS, MEASURES)
+    }
+    assert {str(row[1]) for row in over_all[ACTORS]} - set(data.networks) == set(data.actors)
+    assert {str(row[1]) for row in over_all[NETWORKS]} == set(data.networks)
+    assert {str(row[1]) for row in over_all[MEASURES]} == set(data.measures)
+    members = {(str(m), str(n)) for _, m, n in over_all[MEMBERSHIPS] if str(n) in data.networks}
+    assert members == {(m, n) for n, network in data.networks.items() for m in network.members}
+    assert data.actors and data.networks
