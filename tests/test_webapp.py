@@ -403,6 +403,37 @@ def test_a_network_is_read_once_per_build_from_its_own_graph_and_a_rebuild_is_sh
     assert "Arbeitskreis Vielfalt" in labels and "Arbeitskreis Integration" not in labels
 
 
+def test_the_municipalities_are_read_once_per_build_and_a_rebuild_is_shown(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page of a municipality looks its slug up in the list of municipalities: read once
+    per built store (at 400 municipalities it cost ~90 ms a request), renewed by a rebuild."""
+    from graph.build import build
+
+    data, store_path = built_teststadt(tmp_path, monkeypatch)
+    client = create_app({"STORE": str(store_path), "TESTING": True}).test_client()
+    reads: list[str] = []
+    original_query = EmbeddedStore.query
+
+    def recording_query(self, sparql, *arguments, **keywords):
+        if "ikg:officialKey" in sparql:  # the list of municipalities
+            reads.append(sparql)
+        return original_query(self, sparql, *arguments, **keywords)
+
+    monkeypatch.setattr(EmbeddedStore, "query", recording_query)
+    for _ in range(2):
+        page = client.get("/kommune/teststadt/abdeckung")
+        assert page.status_code == 200 and "Stadt Teststadt" in page.get_data(as_text=True)
+    assert len(reads) == 1
+
+    municipality = data / "teststadt" / "municipality.yaml"
+    text = municipality.read_text(encoding="utf-8")
+    municipality.write_text(text.replace("label: Stadt Teststadt", "label: Stadt Prüfstadt"))
+    build(data, store_path)
+    page = client.get("/kommune/teststadt/abdeckung").get_data(as_text=True)
+    assert "Stadt Prüfstadt" in page and len(reads) == 2
+
+
 def built_teststadt(tmp_path, monkeypatch: pytest.MonkeyPatch):
     """The made-up test municipality's sources copied to tmp_path and built: (data, store)."""
     import shutil
