@@ -77,6 +77,21 @@ class Rule:
         )
 
 
+#: ?target ?reference: each reference field with itself and with every field of the
+#: municipality mapped to it (the fields a measure or network may name to count for it)
+_REFERENCE_TARGETS = """{
+                SELECT ?target ?reference WHERE {
+                  {
+                    GRAPH rules:context { ?target a ikg:ReferenceActionField }
+                    BIND (?target AS ?reference)
+                  }
+                  UNION {
+                    ?target skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch
+                            ?reference .
+                  }
+                }
+              }"""
+
 RULES: tuple[Rule, ...] = (
     Rule(
         name="class-membership",
@@ -172,42 +187,23 @@ RULES: tuple[Rule, ...] = (
           ?figures a ikg:ReferenceFieldFigures ; ikg:figuresOf ?municipality ;
                    ikg:referenceField ?reference ;
                    ikg:measureCount ?measureCount ; ikg:actorCount ?actorCount .""",
-        # ?target: the reference field itself or a field of the municipality mapped to it
         condition="""
           ?municipality a ikg:Municipality .
           GRAPH rules:context { ?reference a ikg:ReferenceActionField }
           OPTIONAL {
             SELECT ?reference (COUNT(DISTINCT ?measure) AS ?measures) WHERE {
-              {
-                SELECT ?target ?reference WHERE {
-                  {
-                    GRAPH rules:context { ?target a ikg:ReferenceActionField }
-                    BIND (?target AS ?reference)
-                  }
-                  UNION {
-                    ?target skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch
-                            ?reference .
-                  }
-                }
-              }
+              """
+        + _REFERENCE_TARGETS
+        + """
               ?measure ikg:actionField ?target ; a ikg:Measure .
             }
             GROUP BY ?reference
           }
           OPTIONAL {
             SELECT ?reference (COUNT(DISTINCT ?actor) AS ?actors) WHERE {
-              {
-                SELECT ?target ?reference WHERE {
-                  {
-                    GRAPH rules:context { ?target a ikg:ReferenceActionField }
-                    BIND (?target AS ?reference)
-                  }
-                  UNION {
-                    ?target skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch
-                            ?reference .
-                  }
-                }
-              }
+              """
+        + _REFERENCE_TARGETS
+        + """
               {
                 ?measure ikg:actionField ?target ; a ikg:Measure ; ikg:lead|ikg:partner ?actor .
               } UNION {
