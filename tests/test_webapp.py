@@ -455,3 +455,24 @@ def built_teststadt(tmp_path, monkeypatch: pytest.MonkeyPatch):
     store_path = tmp_path / "store"
     build(data, store_path)
     return data, store_path
+
+
+def test_the_results_cache_keeps_what_is_used_and_lets_the_oldest_unused_go(
+    store_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most CACHE_ENTRIES results per store; the one asked for on every page survives
+    however many municipalities are opened after it."""
+    from webapp import store as webapp_store
+
+    monkeypatch.setattr(webapp_store, "CACHE_ENTRIES", 3)
+    app = create_app({"STORE": str(store_path), "TESTING": True})
+    computed: list[str] = []
+
+    def kept(key: str) -> str:
+        return webapp_store.cached((key,), lambda: computed.append(key) or key)
+
+    with app.test_request_context("/"):
+        for key in ("every-page", "a", "every-page", "b", "every-page", "c", "every-page"):
+            assert kept(key) == key
+        assert kept("a") == "a"  # the oldest unused one went first
+    assert computed == ["every-page", "a", "b", "c", "a"]

@@ -78,7 +78,11 @@ def cached(key: tuple, compute: Callable[[], Any]) -> Any:
         if cache["store"] is not store:
             cache["store"], cache["items"] = store, {}
         if key in cache["items"]:
-            return cache["items"][key]
+            # most recently used last: what every page needs (the list of municipalities) is
+            # not the first to go when many municipalities have been opened
+            value = cache["items"].pop(key)
+            cache["items"][key] = value
+            return value
     value = compute()
     with _cache_lock:
         if cache["store"] is store:
