@@ -158,12 +158,12 @@ def read_network(store: Store, slug: str) -> MunicipalityNetwork:
             f"keine Kommune '{slug[:60]}' im Graphen. Bekannt: {', '.join(known) or '(keine)'}."
         )
     bound = {"m": municipality_iri(slug)}
+    # in the municipality's graphs only (stated, inferred: committees typed by their actor
+    # type): over the union of all, the engine starts from every municipality's typed nodes,
+    # and the first request for a network page at 400 municipalities ran > 120 s
+    graphs = [*stated_dataset([slug]), inferred_graph(slug)]
 
     def select(sparql: str) -> list[tuple]:
-        # in the municipality's graphs only (stated, inferred: committees typed by their actor
-        # type): over the union of all, the engine starts from every municipality's typed
-        # nodes, and the first request for a network page at 400 municipalities ran > 120 s
-        graphs = [*stated_dataset([slug]), inferred_graph(slug)]
         return store.query(sparql, bound, default_graphs=graphs, named_graphs=graphs).rows
 
     data = MunicipalityNetwork(slug=slug)
