@@ -487,12 +487,13 @@ def _lookup(
        alternative labels (case and punctuation ignored). One match wins; several are listed;
        none → the closest names are suggested.
     """
-    slug = value.split("/", 1)[0] if "/" in value else None
-    if slug is not None and (scope is None or scope == municipality_iri(slug)):
+    slug, _, local_id = value.partition("/")
+    if SLUG.match(slug) and SLUG.match(local_id) and scope in (None, municipality_iri(slug)):
         # 'slug/id' (the municipality's, when it is known): when the id is there, it is the
         # answer (as it would be among the candidates), found by one index lookup with the
-        # entity bound instead of reading the candidates (tens of ms for 300 actors)
-        if SLUG.match(slug) and (scope is not None or _is_municipality(store, slug)):
+        # entity bound instead of reading the candidates (tens of ms for 300 actors). Only
+        # for what can be an id: anything else is no IRI and is matched against the names.
+        if scope is not None or _is_municipality(store, slug):
             entity = URIRef(str(ID) + value)
             bound = {"scope": municipality_iri(slug), "entity": entity}
             if _scoped_rows(store, parameter.type, bound):

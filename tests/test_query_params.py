@@ -279,6 +279,10 @@ HOSTILE = [
     "\\u0022) }",
     "%22%29%20%7D",
     "😀" * 50,
+    # shaped like an id ('municipality/id'), which is looked up as an IRI when it can be one
+    "oberhausen/<script>alert(1)</script>",
+    "oberhausen/ki> . ?s ?p ?o . <x",
+    'leverkusen/hf-a" }',
 ]
 
 TARGETS = [
