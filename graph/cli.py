@@ -302,10 +302,14 @@ def _parse_params(params: tuple[str, ...], named) -> dict[str, str]:
 def sparql(sparql: str | None, query_file, output_format: str, store: str | None) -> None:
     """Run any read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
-    The store is opened read-only: updates are refused.
+    The store is opened read-only: updates are refused, and so is SERVICE. As on the
+    viewer's /sparql, the query runs in a worker process without network access, stopped
+    after IKG_QUERY_TIMEOUT seconds.
     """
-    from graph.read_only import check_read_only
+    from graph.query_worker import QueryWorkers
+    from graph.read_only import check_read_only, mentions_service
     from graph.results import render
+    from graph.store import EmbeddedStore
 
     settings = _settings()
     if (sparql is None) == (query_file is None):
@@ -315,7 +319,19 @@ def sparql(sparql: str | None, query_file, output_format: str, store: str | None
     try:
         # no SERVICE: the product never calls out to other servers
         check_read_only(text)
-        result = _open_store(settings, store).query(text, row_cap=settings.row_cap)
+        opened = _open_store(settings, store)
+        timeout = settings.query_timeout
+        if isinstance(opened, EmbeddedStore):
+            build = opened.path.resolve()
+            with contextlib.closing(QueryWorkers(build, warm=1)) as workers:
+                result = workers.query(
+                    build, text, timeout_seconds=timeout, row_cap=settings.row_cap
+                )
+        else:  # a remote store runs it, once a worker has confirmed the guard
+            if mentions_service(text):
+                with contextlib.closing(QueryWorkers(None, warm=1)) as workers:
+                    workers.check(text, timeout_seconds=timeout)
+            result = opened.query(text, row_cap=settings.row_cap)
     except IkgError as error:
         _fail(error)
         return

@@ -18,6 +18,12 @@ changed (``ikg build`` swaps the store link to a new build; see graph.store).
 Within its time a query can also grab memory fast (an ORDER BY over a cross product: some
 hundred MB a second), so a worker's data memory is capped (``RLIMIT_DATA``); a query that
 passes the cap ends its worker, and the answer says why.
+
+A worker is the place where the SERVICE guard's decisive check runs (graph.read_only: Oxigraph
+parses a neutralised copy, which may take as long as a query), and it runs without network
+access where the system allows it (graph.isolation): should a query get past the guard, its
+SERVICE still cannot reach any host. A worker without a store (``store_path=None``) only
+checks queries, for a viewer whose store is a remote SPARQL server.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ from pathlib import Path
 from rdflib import URIRef
 
 from graph.errors import IkgError, QueryError, StoreError
+from graph.isolation import isolate_network
+from graph.read_only import RefusedRequest, confirm_no_service
 from graph.store import EmbeddedStore, QueryResult
 
 #: warm workers kept waiting; more are started while more queries run at the same time
@@ -91,21 +99,31 @@ class _Worker:
     connection: Connection
     #: it has said it is ready (Python started, store opened)
     ready: bool = False
+    #: why it could not cut itself off the network ("" when it did), known once ready
+    network_left: str = ""
 
 
 class QueryWorkers:
-    """A small pool of warm worker processes; ``query`` runs one query with a timeout."""
+    """A small pool of warm worker processes; ``query`` runs one query with a timeout.
+
+    ``isolate=False`` leaves the workers on the network: only for tests that must show the
+    guard holds on its own.
+    """
 
     def __init__(
         self,
-        store_path: Path,
+        store_path: Path | None,
         *,
         warm: int = WARM_WORKERS,
         memory_limit_bytes: int = MEMORY_LIMIT_BYTES,
+        isolate: bool = True,
     ) -> None:
-        self._store_path = str(store_path)
+        self._store_path = "" if store_path is None else str(store_path)
         self._warm = warm
         self._memory_limit = memory_limit_bytes
+        self._isolate = isolate
+        #: why the last worker to start could not leave the network ("" when it did)
+        self.network_left = ""
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -124,14 +142,23 @@ class QueryWorkers:
         default_graphs: list[URIRef] | None = None,
         named_graphs: list[URIRef] | None = None,
     ) -> QueryResult:
-        """Run a query on the store at ``store_path`` (a build folder); QueryTimeout when it
-        takes longer than ``timeout_seconds``, QueryTooLarge past the memory cap, QueryError
-        or StoreError as the store raises."""
+        """Run a query on the store at ``store_path`` (a build folder) once the SERVICE guard
+        has confirmed it; QueryTimeout when both take longer than ``timeout_seconds``,
+        QueryTooLarge past the memory cap, RefusedRequest for a SERVICE, QueryError or
+        StoreError as the store raises."""
         options = {
             "row_cap": row_cap, "default_graphs": default_graphs, "named_graphs": named_graphs,
         }
-        request = (str(store_path), sparql, options)
-        worker = self._take(str(store_path))
+        return self._ask((str(store_path), sparql, options), timeout_seconds)
+
+    def check(self, sparql: str, *, timeout_seconds: float) -> None:
+        """Only the SERVICE guard's decisive check (graph.read_only.confirm_no_service), for a
+        query that another store will run; RefusedRequest, or QueryTimeout when the check
+        takes longer than ``timeout_seconds``."""
+        self._ask((None, sparql, None), timeout_seconds)
+
+    def _ask(self, request: tuple, timeout_seconds: float) -> QueryResult:
+        worker = self._take(request[0] or self._store_path)
         try:
             worker.connection.send(request)
             if not worker.connection.poll(timeout_seconds):
@@ -149,6 +176,8 @@ class QueryWorkers:
         self._give_back(worker)
         if kind == "result":
             return payload
+        if kind == "refused":
+            raise RefusedRequest(payload, parameter="query")
         if kind == "store-error":
             raise StoreError(payload)
         if kind == "memory-error":
@@ -177,7 +206,8 @@ class QueryWorkers:
         with theirs:
             process = subprocess.Popen(
                 [sys.executable, "-m", "graph.query_worker", str(theirs.fileno()),
-                 self._store_path, str(self._memory_limit)],
+                 self._store_path, str(self._memory_limit),
+                 "isolate" if self._isolate else "network"],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
                 env=environment,
@@ -210,12 +240,26 @@ class QueryWorkers:
         if worker.ready:
             return True
         try:
-            if worker.connection.poll(STARTUP_SECONDS) and worker.connection.recv() == "ready":
-                worker.ready = True
-                return True
+            if worker.connection.poll(STARTUP_SECONDS):
+                message = worker.connection.recv()
+                if isinstance(message, tuple) and message[0] == "ready":
+                    worker.ready, worker.network_left = True, message[1]
+                    self._note_network(worker.network_left)
+                    return True
         except (EOFError, OSError):
             pass
         return False
+
+    def _note_network(self, reason: str) -> None:
+        if reason and self._isolate and reason != self.network_left:
+            print(
+                "Warnung: Die Abfrageprozesse laufen mit Netzzugang, da sie sich nicht davon "
+                f"trennen ließen ({reason}); es schützt allein die SERVICE-Sperre. / Warning: "
+                "the query workers could not leave the network; only the SERVICE guard "
+                "protects it.",
+                file=sys.stderr,
+            )
+        self.network_left = reason
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
@@ -261,9 +305,12 @@ def _close_if_alive(reference: weakref.ref) -> None:
 # -- the worker process ------------------------------------------------------------------
 
 
-def serve(connection: Connection, store_path: str, memory_limit_bytes: int) -> None:
-    """A worker's life: cap its memory, open the store, say it is ready, then answer queries
-    until told to stop (None) or the server is gone."""
+def serve(
+    connection: Connection, store_path: str, memory_limit_bytes: int, network_left: str = ""
+) -> None:
+    """A worker's life: cap its memory, open the store (if it has one), say it is ready and
+    whether it left the network, then answer queries until told to stop (None) or the server
+    is gone."""
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     cap = memory_limit_bytes if hard == resource.RLIM_INFINITY else min(hard, memory_limit_bytes)
     resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
@@ -280,8 +327,9 @@ def serve(connection: Connection, store_path: str, memory_limit_bytes: int) -> N
         except IkgError as error:
             opening_error = str(error)
 
-    open_store(store_path)
-    connection.send("ready")
+    if store_path:
+        open_store(store_path)
+    connection.send(("ready", network_left))
     while True:
         try:
             request = connection.recv()
@@ -290,6 +338,17 @@ def serve(connection: Connection, store_path: str, memory_limit_bytes: int) -> N
         if request is None:
             return
         path, sparql, options = request
+        try:
+            confirm_no_service(sparql)
+        except RefusedRequest as refusal:
+            connection.send(("refused", str(refusal)))
+            continue
+        except MemoryError:
+            connection.send(("memory-error", ""))
+            continue
+        if path is None:  # only the check was asked for
+            connection.send(("result", None))
+            continue
         if path != opened:
             open_store(path)
         if store is None:
@@ -322,8 +381,10 @@ def _exit_with_the_server() -> None:
 
 
 def main() -> None:
-    descriptor, store_path, memory_limit = sys.argv[1:4]
-    serve(Connection(int(descriptor)), store_path, int(memory_limit))
+    descriptor, store_path, memory_limit, network = sys.argv[1:5]
+    # first, while this process has a single thread, as unshare demands
+    network_left = isolate_network() if network == "isolate" else "asked to keep it"
+    serve(Connection(int(descriptor)), store_path, int(memory_limit), network_left)
 
 
 if __name__ == "__main__":

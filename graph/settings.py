@@ -30,6 +30,12 @@ class Settings:
     store_token: str = field(default="", repr=False, metadata={"env": "IKG_STORE_TOKEN"})
     #: Seconds a query may run (the /sparql endpoint, and every request to a remote store).
     query_timeout: float = field(default=10.0, metadata={"env": "IKG_QUERY_TIMEOUT"})
+    #: /sparql queries that run at once; more wait for a slot (see webapp/sparql/admission.py).
+    sparql_running: int = field(default=2, metadata={"env": "IKG_SPARQL_RUNNING"})
+    #: /sparql queries that may wait for a slot; any further one gets 503 at once.
+    sparql_waiting: int = field(default=4, metadata={"env": "IKG_SPARQL_WAITING"})
+    #: Seconds a /sparql query waits for a slot at most (counted within IKG_QUERY_TIMEOUT).
+    sparql_wait: float = field(default=2.0, metadata={"env": "IKG_SPARQL_WAIT"})
     #: Folder with the named queries, one .rq file each.
     queries_dir: Path = field(default=PROJECT_ROOT / "queries", metadata={"env": "IKG_QUERIES"})
     #: Folder with the source documents that `documents[].file` names.

@@ -20,6 +20,13 @@ UPDATE_KEYWORDS = {
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+#: a prefixed name, with the escapes its local part may hold (ex:a\'b is one name: the quote
+#: starts no string)
+_NAME_CHAR = r"[\w\u00b7\u00c0-\ufffd\-]"
+_PREFIXED_NAME = re.compile(
+    rf"(?:[A-Za-z\u00c0-\ufffd](?:{_NAME_CHAR}|\.(?={_NAME_CHAR}))*)?:"
+    rf"(?:{_NAME_CHAR}|[:%]|\\[_~.\-!$&'()*+,;=/?#@%]|\.(?=[\w\u00b7\u00c0-\ufffd:%\\-]))*"
+)
 _VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+")
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -54,6 +61,8 @@ def tokens(text: str) -> Iterator[Token]:
             depth -= 1
             yield Token("}", char, position, depth)
             position += 1
+        elif match := _PREFIXED_NAME.match(text, position):
+            position = match.end()
         elif match := _WORD.match(text, position):
             end = match.end()
             # a prefixed name (ex:select) or a local part after ':' is not a keyword

@@ -40,6 +40,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         QUERY_TIMEOUT=settings.query_timeout,
         QUERIES_DIR=settings.queries_dir,
         ROW_CAP=settings.row_cap,
+        #: admission control of /sparql (webapp/sparql/admission.py)
+        SPARQL_RUNNING=settings.sparql_running,
+        SPARQL_WAITING=settings.sparql_waiting,
+        SPARQL_WAIT=settings.sparql_wait,
+        #: query workers run without network access where the system allows it; False only
+        #: in tests that show the SERVICE guard holds on its own
+        QUERY_ISOLATION=True,
         #: more nodes than this: the layout is computed on the server and physics is off
         LAYOUT_ON_SERVER_ABOVE=500,
         JSON_SORT_KEYS=False,

@@ -3,8 +3,9 @@
 Statuses: 200; 204 for a CORS preflight (OPTIONS); 400 syntax error or bad parameter; 403 an
 update or SERVICE (refused on principle, see graph.read_only); 406 no acceptable format; 413
 query too long; 415 a POST body of another type; 503 the query ran past the timeout
-(IKG_QUERY_TIMEOUT) or a worker's memory cap (a remote store's own failures keep the status
-it gives them). A result cut at the row cap (IKG_ROW_CAP) carries ``X-IKG-Truncated: true``.
+(IKG_QUERY_TIMEOUT) or a worker's memory cap, or every slot for queries was taken (with
+Retry-After; webapp/sparql/admission.py) (a remote store's own failures keep the status it
+gives them). A result cut at the row cap (IKG_ROW_CAP) carries ``X-IKG-Truncated: true``.
 Errors come in the app's one JSON shape, or, for a browser, as the query page with the
 message.
 
@@ -23,11 +24,12 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import IkgError, QueryError
-from graph.query_worker import QueryWorkers
-from graph.read_only import check_read_only
+from graph.query_worker import QueryTimeout, QueryWorkers, timeout_message
+from graph.read_only import check_read_only, mentions_service
 from graph.settings import is_endpoint_url
 from graph.store import QueryResult
 from webapp.errors import TITLES
+from webapp.sparql.admission import Admission, EndpointBusy
 from webapp.sparql.page import query_page
 from webapp.sparql.protocol import (
     ProtocolRequest,
@@ -41,8 +43,11 @@ from webapp.store import get_store
 
 blueprint = Blueprint("sparql", __name__)
 
-#: the app.extensions key of the worker processes that run embedded-store queries
+#: the app.extensions key of the worker processes that run embedded-store queries (or, on a
+#: remote store, only check them)
 WORKERS = "ikg_query_workers"
+#: the app.extensions key of the endpoint's admission control
+ADMISSION = "ikg_sparql_admission"
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -91,7 +96,11 @@ def allow_any_origin(response: Response) -> Response:
 @blueprint.errorhandler(IkgError)
 def endpoint_error(error: IkgError):
     parameter = error.parameter if isinstance(error, QueryError) else None
-    return error_response(error.http_status, type(error).__name__, str(error), parameter)
+    response = error_response(error.http_status, type(error).__name__, str(error), parameter)
+    if isinstance(error, EndpointBusy):
+        response = current_app.make_response(response)
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @blueprint.errorhandler(HTTPException)
@@ -114,41 +123,70 @@ def error_response(status: int, kind: str, message: str, parameter: str | None =
 
 
 def run_query(asked: ProtocolRequest) -> tuple[QueryResult, float]:
-    """The query's result and how long it took: on a remote store directly (it keeps its own
-    HTTP timeout), on the embedded store in a worker process that is killed at the timeout."""
+    """The query's result and how long it took (waiting for a slot included). It waits for
+    a slot (admission control), then runs on a remote store directly (which keeps its own
+    HTTP timeout) once a worker has confirmed the SERVICE guard, or on the embedded store in
+    a worker process that is killed at the timeout. The time waited counts within it."""
     assert asked.query is not None
-    row_cap = current_app.config["ROW_CAP"]
+    config = current_app.config
+    timeout = float(config["QUERY_TIMEOUT"])
     started = time.perf_counter()
     store = get_store()  # also says what to do when there is no store
-    if is_endpoint_url(current_app.config["STORE"]):
-        result = store.query(
-            asked.query,
-            row_cap=row_cap,
-            default_graphs=asked.default_graphs,
-            named_graphs=asked.named_graphs,
-        )
-    else:
-        build = Path(current_app.config["STORE"]).resolve()
-        result = query_workers(current_app, build).query(
-            build,
-            asked.query,
-            timeout_seconds=float(current_app.config["QUERY_TIMEOUT"]),
-            row_cap=row_cap,
-            default_graphs=asked.default_graphs,
-            named_graphs=asked.named_graphs,
-        )
+    remote = is_endpoint_url(config["STORE"])
+    with admission(current_app).slot(
+        wait_seconds=min(float(config["SPARQL_WAIT"]), timeout), retry_after=timeout
+    ) as waited:
+        left = timeout - waited
+        if left <= 0:
+            raise QueryTimeout(timeout_message(timeout))
+        if remote:
+            if mentions_service(asked.query):
+                query_workers(current_app, None).check(asked.query, timeout_seconds=left)
+            result = store.query(
+                asked.query,
+                row_cap=config["ROW_CAP"],
+                default_graphs=asked.default_graphs,
+                named_graphs=asked.named_graphs,
+            )
+        else:
+            build = Path(config["STORE"]).resolve()
+            result = query_workers(current_app, build).query(
+                build,
+                asked.query,
+                timeout_seconds=left,
+                row_cap=config["ROW_CAP"],
+                default_graphs=asked.default_graphs,
+                named_graphs=asked.named_graphs,
+            )
     return result, time.perf_counter() - started
 
 
 _workers_lock = threading.Lock()
 
 
-def query_workers(app: Flask, build: Path) -> QueryWorkers:
-    """The app's worker processes, started with its first query."""
+def admission(app: Flask) -> Admission:
+    """The app's admission control of /sparql, made with its first query."""
+    with _workers_lock:
+        control = app.extensions.get(ADMISSION)
+        if control is None:
+            control = app.extensions[ADMISSION] = Admission(
+                running=int(app.config["SPARQL_RUNNING"]),
+                waiting=int(app.config["SPARQL_WAITING"]),
+            )
+        return control
+
+
+def query_workers(app: Flask, build: Path | None) -> QueryWorkers:
+    """The app's worker processes, started with its first query (``build`` None: a remote
+    store, whose workers only check queries)."""
     with _workers_lock:
         workers = app.extensions.get(WORKERS)
         if workers is None:
-            workers = app.extensions[WORKERS] = QueryWorkers(build)
+            workers = app.extensions[WORKERS] = QueryWorkers(
+                build,
+                warm=int(app.config["SPARQL_RUNNING"]),
+                isolate=bool(app.config["QUERY_ISOLATION"]),
+            )
         return workers
 
 
