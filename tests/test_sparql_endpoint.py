@@ -17,14 +17,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.dom.minidom import Document
 
 import pyoxigraph as ox
 import pytest
-from flask import Flask
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import SKOS
@@ -33,9 +31,9 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from graph.namespaces import GRAPH, municipality_graph, municipality_iri
 from graph.store import EmbeddedStore
+from tests.serving import Served, serve
 from tests.sparql_server import SparqlServer
-from webapp import create_app
-from webapp.sparql import WORKERS, close_query_workers
+from webapp.sparql import WORKERS
 
 CITIES = {"oberhausen": "Oberhausen", "offenburg": "Offenburg", "leverkusen": "Leverkusen"}
 LABELS = """SELECT ?m ?label WHERE { ?m a ikg:Municipality ; skos:prefLabel ?label }
@@ -44,35 +42,6 @@ LABEL_GRAPH = """CONSTRUCT { ?m skos:prefLabel ?label } WHERE {
   ?m a ikg:Municipality ; skos:prefLabel ?label }"""
 #: a triple cross product: runs for hours
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-@dataclass(frozen=True)
-class Served:
-    app: Flask
-    url: str  # the /sparql address
-
-
-@contextmanager
-def serve(config: dict) -> Iterator[Served]:
-    """The app under waitress on a free loopback port, in a thread, until the block ends."""
-    from waitress import wasyncore
-    from waitress.server import create_server
-
-    app = create_app(config)
-    # poll(), not select(): a socket closed during shutdown is then reported, not an error
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield Served(app, f"http://127.0.0.1:{server.effective_port}/sparql")
-    finally:
-        # let answers in flight finish (they still pull the server's trigger), then close
-        # the server and every connection, which ends its loop
-        server.task_dispatcher.shutdown(timeout=10)
-        server.close()
-        wasyncore.close_all(server._map)
-        thread.join(timeout=10)
-        close_query_workers(app)
 
 
 @pytest.fixture(scope="module")
