@@ -37,7 +37,7 @@ from rdflib import URIRef
 
 from graph.errors import StoreError
 from graph.namespaces import is_project_graph, staging_graph
-from graph.remote import Credentials, RemoteStore
+from graph.remote import Credentials, RemoteStore, shown_url
 from graph.sparql_update import DEFAULT_RETRIES, FIRST_BACKOFF_SECONDS, UpdateEndpoint, UpdateFailed
 from graph.store import Store
 
@@ -204,13 +204,14 @@ def push(
         target.query_url,
         credentials=target.credentials,
         timeout_seconds=target.timeout_seconds,
+        named_by="--endpoint, IKG_STORE",
     )
     graphs = source.named_graphs()
     try:
         on_server = [g for g in server.named_graphs() if is_project_graph(g)]
     except StoreError as error:
         raise PushStopped(
-            f"cannot list the graphs on {target.query_url}: {error}\nNothing was changed."
+            f"cannot list the graphs on {server.shown_url}: {error}\nNothing was changed."
         ) from error
     push_id = uuid.uuid4().hex[:12]
     triples = 0
@@ -228,12 +229,12 @@ def push(
             endpoint.run(drop_request(graph))
         except StoreError as error:
             raise PushStopped(
-                f"{error}\nEvery graph of the build is on {target.update_url}, but the graph "
+                f"{error}\nEvery graph of the build is on {endpoint.shown_url}, but the graph "
                 f"{graph}, which the build no longer has, could not be removed. "
                 "Run 'ikg push' again to remove it."
             ) from error
     return PushSummary(
-        url=target.update_url,
+        url=endpoint.shown_url,
         graphs=graphs,
         triples=triples,
         removed=stale,
@@ -306,7 +307,7 @@ class _GraphUpload:
             if graph == self.graph:
                 self.phase = "incomplete"
             raise StoreError(
-                f"{self.server.query_url} holds {found} triples in {graph} after the upload, "
+                f"{self.server.shown_url} holds {found} triples in {graph} after the upload, "
                 f"not the {expected} sent",
                 http_status=502,
             )
@@ -362,7 +363,7 @@ def _stopped_message(
         )
     else:
         state = f"{graph}: INCOMPLETE on the server"
-    lines = [f"Push to {target.update_url} stopped: {error}", state]
+    lines = [f"Push to {shown_url(target.update_url)} stopped: {error}", state]
     if done:
         lines.append("Already replaced: " + ", ".join(str(g) for g in done))
     if not_started:

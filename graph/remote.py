@@ -1,37 +1,39 @@
 """A remote SPARQL 1.1 server as the store, behind the same interface as the embedded store.
 
-Queries go through SPARQLWrapper. The project's prefixes are declared in front of every query
-(a query may redeclare them), and bound values travel as a ``VALUES`` block of properly
-serialised RDF terms at the head of the query's outermost group, so they are in scope for
-every pattern and filter there, as pyoxigraph's substitutions are on the embedded store.
+The project's prefixes are declared in front of every query (a query may redeclare them), and
+bound values travel as a ``VALUES`` block of properly serialised RDF terms at the head of the
+query's outermost group, so they are in scope for every pattern and filter there, as
+pyoxigraph's substitutions are on the embedded store.
 
 The server must treat its default graph as the union of the named graphs, as the embedded
 store does (Oxigraph: ``--union-default-graph``; Virtuoso does so by default).
+
+The HTTP layer at the end of this module is shared with the update requests of `ikg push`
+(graph/sparql_update.py). Credentials go to the configured URL and nowhere else: no redirect
+is followed (a redirected POST arrives as a GET without its query or update, and one to
+another server would take the credentials along), the ``Authorization`` header is one urllib
+never copies onto a redirected request, and credentials written into a URL are refused
+before anything is sent and shown as ``***`` in every message.
 """
 
 from __future__ import annotations
 
-import contextlib
+import base64
+import html
 import json
+import re
 import socket
 import time
 import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
-from http.client import HTTPException
+from dataclasses import dataclass, field
+from http.client import HTTPException, InvalidURL
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
-from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (
-    EndPointInternalError,
-    EndPointNotFound,
-    QueryBadFormed,
-    SPARQLWrapperException,
-    Unauthorized,
-    URITooLong,
-)
 
 from graph.errors import QueryError, StoreError
 from graph.namespaces import GRAPH, PREFIXES
@@ -46,12 +48,15 @@ FIRST_BACKOFF_SECONDS = 0.5
 
 PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 
+RESULTS_JSON = "application/sparql-results+json, application/json;q=0.9"
+TURTLE = "text/turtle, application/x-turtle;q=0.9"
+
 
 @dataclass(frozen=True)
 class Credentials:
     user: str = ""
-    password: str = ""
-    token: str = ""
+    password: str = field(default="", repr=False)
+    token: str = field(default="", repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Credentials:
@@ -67,10 +72,19 @@ class RemoteStore:
         *,
         credentials: Credentials | None = None,
         timeout_seconds: float = 10.0,
+        named_by: str = "IKG_STORE, --store",
     ) -> None:
+        """``named_by``: where the user gave the URL, for the messages that ask to fix it."""
         self.query_url = query_url
         self.credentials = credentials or Credentials()
         self.timeout_seconds = timeout_seconds
+        self.named_by = named_by
+        self._opener = sparql_opener()
+
+    @property
+    def shown_url(self) -> str:
+        """The URL as messages show it (credentials written into it become ``***``)."""
+        return shown_url(self.query_url)
 
     @classmethod
     def from_settings(cls, settings: Settings, query_url: str) -> RemoteStore:
@@ -81,7 +95,7 @@ class RemoteStore:
         )
 
     def __repr__(self) -> str:
-        return f"RemoteStore({self.query_url!r})"
+        return f"RemoteStore({self.shown_url!r})"
 
     # -- the Store interface ---------------------------------------------------------------
 
@@ -111,8 +125,8 @@ class RemoteStore:
             named_graphs=named_graphs or [],
         )
         if form in {"CONSTRUCT", "DESCRIBE"}:
-            return _triples_result(body, row_cap, self.query_url)
-        return _solutions_result(body, row_cap, self.query_url)
+            return _triples_result(body, row_cap, self.shown_url)
+        return _solutions_result(body, row_cap, self.shown_url)
 
     def named_graphs(self) -> list[URIRef]:
         """The project's named graphs on the server (servers keep graphs of their own)."""
@@ -127,7 +141,7 @@ class RemoteStore:
         """Serialise the project's graphs (quad formats) or one named graph."""
         if graph is not None:
             if graph not in self.named_graphs():
-                raise StoreError(f"the store at {self.query_url} has no graph {graph}")
+                raise StoreError(f"the store at {self.shown_url} has no graph {graph}")
             triples = self._graph_ntriples(graph)
             return _reserialise(triples, ox.RdfFormat.N_TRIPLES, rdf_format)
         nquads = "".join(
@@ -158,22 +172,30 @@ class RemoteStore:
         )
         return result.triples or b""
 
-    def _client(self, text: str, *, form: str) -> SPARQLWrapper:
-        client = SPARQLWrapper(self.query_url, agent="integrationsgraph (ikg)")
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)
-        client.setQuery(text)
-        # SPARQLWrapper guesses the form with a regular expression that reads words in
-        # comments ("… add …" makes a query an update); our lexer knows better
-        client.queryType = form
-        construct = form in {"CONSTRUCT", "DESCRIBE"}
-        client.setReturnFormat(TURTLE if construct else JSON)
-        client.setTimeout(max(1, round(self.timeout_seconds)))
-        if self.credentials.token:
-            client.addCustomHttpHeader("Authorization", f"Bearer {self.credentials.token}")
-        elif self.credentials.user:
-            client.setCredentials(self.credentials.user, self.credentials.password)
-        return client
+    def _request(
+        self,
+        text: str,
+        *,
+        form: str,
+        default_graphs: list[URIRef],
+        named_graphs: list[URIRef],
+    ) -> urllib.request.Request:
+        # SPARQL 1.1 protocol, query via POST with URL-encoded parameters
+        fields = [("query", text)]
+        fields += [("default-graph-uri", str(graph)) for graph in default_graphs]
+        fields += [("named-graph-uri", str(graph)) for graph in named_graphs]
+        request = urllib.request.Request(
+            self.query_url,
+            data=urllib.parse.urlencode(fields).encode("ascii"),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": TURTLE if form in {"CONSTRUCT", "DESCRIBE"} else RESULTS_JSON,
+                "User-Agent": "integrationsgraph (ikg)",
+            },
+            method="POST",
+        )
+        authorize(request, self.credentials)
+        return request
 
     def _send(
         self,
@@ -183,15 +205,16 @@ class RemoteStore:
         default_graphs: list[URIRef],
         named_graphs: list[URIRef],
     ) -> bytes:
-        client = self._client(text, form=form)
-        for graph in default_graphs:
-            client.addDefaultGraph(str(graph))
-        for graph in named_graphs:
-            client.addNamedGraph(str(graph))
+        refusal = credentials_in_url(self.query_url, self.named_by)
+        if refusal:
+            raise StoreError(refusal, http_status=502)
+        request = self._request(
+            text, form=form, default_graphs=default_graphs, named_graphs=named_graphs
+        )
         backoff = FIRST_BACKOFF_SECONDS
         for attempt in range(RETRIES + 1):
             try:
-                with contextlib.closing(client.query().response) as response:
+                with self._opener.open(request, timeout=self.timeout_seconds) as response:
                     content_type = response.headers.get("Content-Type", "")
                     body = response.read()
             except Exception as error:  # noqa: BLE001 - translated into one clear message
@@ -203,7 +226,7 @@ class RemoteStore:
                 raise problem.error from error
             if "html" in content_type.lower():
                 raise StoreError(
-                    f"{self.query_url} answered with an HTML page instead of SPARQL results: "
+                    f"{self.shown_url} answered with an HTML page instead of SPARQL results: "
                     "check that the URL is the server's SPARQL query endpoint "
                     "(Oxigraph and Fuseki: …/query)",
                     http_status=502,
@@ -212,27 +235,11 @@ class RemoteStore:
         raise AssertionError("unreachable: the loop returns or raises")
 
     def _explain(self, error: Exception) -> _Problem:
-        url = self.query_url
-        if isinstance(error, Unauthorized) or _status(error) in {401, 403}:
-            return _Problem(
-                StoreError(
-                    f"{url} refused the credentials (HTTP 401/403): set IKG_STORE_USER and "
-                    "IKG_STORE_PASSWORD, or IKG_STORE_TOKEN, in the environment",
-                    http_status=502,
-                )
-            )
-        if isinstance(error, QueryBadFormed):
-            return _Problem(QueryError(f"{url} rejected the query: {_server_text(error)}"))
-        if isinstance(error, EndPointNotFound):
-            return _Problem(
-                StoreError(
-                    f"{url} does not exist (HTTP 404): check the SPARQL endpoint's URL",
-                    http_status=502,
-                )
-            )
-        if isinstance(error, URITooLong):
-            return _Problem(StoreError(f"{url}: the request is too long", http_status=502))
-        if isinstance(error, TimeoutError | socket.timeout) or "timed out" in str(error):
+        url = self.shown_url
+        if isinstance(error, urllib.error.HTTPError):
+            return self._explain_status(error)
+        reason = error.reason if isinstance(error, urllib.error.URLError) else error
+        if isinstance(reason, TimeoutError | socket.timeout) or "timed out" in str(reason):
             return _Problem(
                 StoreError(
                     f"{url} did not answer within {self.timeout_seconds:g} s "
@@ -241,45 +248,63 @@ class RemoteStore:
                 ),
                 transient=True,
             )
-        status = _status(error)
-        if isinstance(error, EndPointInternalError) or (status is not None and status >= 500):
-            return _Problem(
-                StoreError(
-                    f"{url} failed with a server error (HTTP {status or 500}): "
-                    f"{_server_text(error)}",
-                    http_status=502,
-                ),
-                transient=status in TRANSIENT_STATUSES,
-            )
-        if isinstance(error, urllib.error.URLError | ConnectionError | HTTPException):
-            reason = getattr(error, "reason", error)
+        if isinstance(error, urllib.error.URLError) or isinstance(
+            reason, OSError | HTTPException | InvalidURL
+        ):
             return _Problem(
                 StoreError(
                     f"cannot reach {url} ({reason}): check that the SPARQL server runs and "
-                    "that the URL (IKG_STORE or --store) is right",
+                    f"that the URL ({self.named_by}) is right",
                     http_status=502,
                 ),
-                transient=isinstance(error, ConnectionResetError | HTTPException),
+                transient=isinstance(reason, ConnectionResetError | HTTPException),
             )
-        if isinstance(error, SPARQLWrapperException):
-            return _Problem(StoreError(f"{url}: {_server_text(error)}", http_status=502))
         raise error
+
+    def _explain_status(self, error: urllib.error.HTTPError) -> _Problem:
+        url, status = self.shown_url, error.code
+        if 300 <= status < 400:
+            location = error.headers.get("Location") if error.headers else None
+            error.close()
+            message = redirect_refusal(self.query_url, status, location, self.named_by)
+            return _Problem(StoreError(message, http_status=502))
+        page = page_text(error)
+        if status in {401, 403}:
+            return _Problem(
+                StoreError(
+                    f"{url} refused the credentials (HTTP {status}): set IKG_STORE_USER and "
+                    f"IKG_STORE_PASSWORD, or IKG_STORE_TOKEN, in the environment{page}",
+                    http_status=502,
+                )
+            )
+        if status == 400:
+            return _Problem(QueryError(f"{url} rejected the query{page}"))
+        if status == 404:
+            return _Problem(
+                StoreError(
+                    f"{url} does not exist (HTTP 404): check the SPARQL endpoint's URL "
+                    f"({self.named_by}){page}",
+                    http_status=502,
+                )
+            )
+        if status == 414:
+            return _Problem(StoreError(f"{url}: the request is too long", http_status=502))
+        if status >= 500:
+            return _Problem(
+                StoreError(
+                    f"{url} failed with a server error (HTTP {status}){page}", http_status=502
+                ),
+                transient=status in TRANSIENT_STATUSES,
+            )
+        return _Problem(
+            StoreError(f"{url} turned the query away (HTTP {status}){page}", http_status=502)
+        )
 
 
 @dataclass(frozen=True)
 class _Problem:
     error: Exception
     transient: bool = False
-
-
-def _status(error: Exception) -> int | None:
-    code = getattr(error, "code", None)
-    return code if isinstance(code, int) else None
-
-
-def _server_text(error: Exception) -> str:
-    text = str(error).strip()
-    return text[:500] + ("…" if len(text) > 500 else "")
 
 
 # -- answers → QueryResult ---------------------------------------------------------------------
@@ -344,3 +369,120 @@ def _reserialise(data: bytes, source: ox.RdfFormat, target: ox.RdfFormat) -> byt
     if source == target:
         return data
     return ox.serialize(ox.parse(data, format=source), format=target) or b""
+
+
+# -- HTTP, shared with the update requests (graph/sparql_update.py) ---------------------------
+
+#: the credentials part of a URL: everything between ``scheme://`` and the last ``@`` before
+#: the query (a user may write a ``/`` into a password, which ends the host part for urllib)
+_CREDENTIALS_IN_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^?#]*@")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def shown_url(url: str) -> str:
+    """``url`` as messages show it: credentials written into it become ``***``.
+
+    >>> shown_url("http://kim:geheim@127.0.0.1:7878/query")
+    'http://***@127.0.0.1:7878/query'
+    """
+    return _CREDENTIALS_IN_URL.sub(r"\1***@", url, count=1)
+
+
+def credentials_in_url(url: str, named_by: str) -> str | None:
+    """Why ``url`` is refused before anything is sent, or None: credentials belong in the
+    environment, not in a URL that shell history, logs and messages keep."""
+    if not _CREDENTIALS_IN_URL.match(url):
+        return None
+    shown = shown_url(url)
+    return (
+        f"{shown} enthält Zugangsdaten vor dem @; sie werden weder gesendet noch angezeigt: "
+        f"geben Sie die URL ohne sie an ({named_by}) und setzen Sie IKG_STORE_USER und "
+        "IKG_STORE_PASSWORD oder IKG_STORE_TOKEN in der Umgebung / "
+        f"{shown} holds credentials before the @; they are neither sent nor shown: give the "
+        f"URL without them ({named_by}) and set IKG_STORE_USER and IKG_STORE_PASSWORD, or "
+        "IKG_STORE_TOKEN, in the environment"
+    )
+
+
+def redirect_refusal(url: str, status: int, location: str | None, named_by: str) -> str:
+    """The message for a redirect, which is never followed (see the module's docstring)."""
+    shown = shown_url(url)
+    if not location:
+        return (
+            f"{shown} antwortet mit einer Umleitung ohne Ziel (HTTP {status}): prüfen Sie die "
+            f"URL ({named_by}) / {shown} answers with a redirect without a target "
+            f"(HTTP {status}): check the URL ({named_by})"
+        )
+    target = urllib.parse.urljoin(url, location.strip())
+    shown_target = shown_url(target)
+    if _origin(target) != _origin(url):
+        return (
+            f"{shown} leitet auf {shown_target} um, einen anderen Server (HTTP {status}); "
+            "Zugangsdaten gehen nur an den eingestellten Server, daher wurde der Umleitung "
+            f"nicht gefolgt: prüfen Sie die URL ({named_by}) und geben Sie, wenn Sie jenem "
+            f"Server trauen, dessen URL an / {shown} redirects to {shown_target}, another "
+            f"server (HTTP {status}); credentials go only to the configured server, so the "
+            f"redirect was not followed: check the URL ({named_by}) and, if you trust that "
+            "server, give its URL instead"
+        )
+    return (
+        f"{shown} leitet auf {shown_target} um (HTTP {status}); Umleitungen werden nicht "
+        "verfolgt, da eine umgeleitete POST-Anfrage ohne ihren Inhalt ankäme: geben Sie "
+        f"{shown_target} an ({named_by}) / {shown} redirects to {shown_target} "
+        f"(HTTP {status}); redirects are not followed, as a redirected POST would arrive "
+        f"without its content: give {shown_target} instead ({named_by})"
+    )
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
+
+
+def sparql_opener(*handlers: urllib.request.BaseHandler) -> urllib.request.OpenerDirector:
+    """A urllib opener that follows no redirect: a 3xx answer raises its HTTPError."""
+    return urllib.request.build_opener(_NoRedirects, *handlers)
+
+
+def authorize(
+    request: urllib.request.Request, credentials: Credentials, *, basic: bool = True
+) -> None:
+    """The credentials as a bearer token or (``basic``) HTTP basic, in a header urllib never
+    copies onto a redirected request, as its own authentication handlers do."""
+    if credentials.token:
+        request.add_unredirected_header("Authorization", f"Bearer {credentials.token}")
+    elif credentials.user and basic:
+        pair = f"{credentials.user}:{credentials.password}".encode()
+        value = "Basic " + base64.b64encode(pair).decode("ascii")
+        request.add_unredirected_header("Authorization", value)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
+        return None
+
+
+def page_text(error: urllib.error.HTTPError) -> str:
+    """What the server said, briefly: an HTML error page by its title (or text), else the
+    first few hundred characters of the answer."""
+    try:
+        body = error.read(64 * 1024).decode("utf-8", errors="replace")
+        error.close()
+    except (OSError, HTTPException, AttributeError, ValueError):
+        # urllib's digest handler raises HTTPErrors without a body to read
+        return ""
+    content_type = error.headers.get("Content-Type", "") if error.headers else ""
+    if "html" in content_type.lower() or body.lstrip().lower().startswith(("<!doctype", "<html")):
+        title = re.search(r"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
+        text = title.group(1) if title else re.sub(r"<[^>]+>", " ", body)
+        text = " ".join(html.unescape(text).split())
+        if not text:
+            return ""
+        return f" — the server sent an HTML page instead of a SPARQL answer: {text[:200]!r}"
+    text = " ".join(body.split())
+    return f": {text[:300]}" if text else ""

@@ -4,24 +4,33 @@ Used by `ikg push` (graph/push.py). Transient failures — connection reset or l
 502/503/504, the client's timeout — are retried up to ``retries`` times after 0.5 s, 1 s,
 2 s … (or the server's ``Retry-After``, at most 30 s), each retry reported through
 ``on_retry``. Every other failure raises :class:`UpdateFailed` with a message that names the
-URL and what to check.
+URL and what to check. HTTP goes through the layer the queries use (graph/remote.py), so
+credentials reach the configured URL only: no redirect is followed.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import re
 import socket
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.client import HTTPException
+from http.client import HTTPException, InvalidURL
 
 from graph.errors import StoreError
-from graph.remote import Credentials
+from graph.remote import (
+    Credentials,
+    authorize,
+    credentials_in_url,
+    page_text,
+    redirect_refusal,
+    shown_url,
+    sparql_opener,
+)
+
+#: where the user gives the update URL, for the messages that ask to fix it
+NAMED_BY = "--update, IKG_STORE_UPDATE"
 
 #: How often a transient failure is retried (`ikg push --retries`).
 DEFAULT_RETRIES = 3
@@ -34,10 +43,8 @@ TRANSIENT_STATUSES = {502, 503, 504}
 class UpdateEndpoint:
     """Sends SPARQL 1.1 update requests (POST, ``application/sparql-update``) with retries.
 
-    Plain urllib rather than SPARQLWrapper, which the queries use: the push must tell the
-    failures apart by HTTP status, content type and ``Retry-After`` to retry the right ones
-    and explain the rest, while SPARQLWrapper folds statuses into a few exception classes and
-    runs its query-type regular expressions over every (up to a megabyte large) request.
+    Plain urllib, as the queries: the push must tell the failures apart by HTTP status,
+    content type and ``Retry-After`` to retry the right ones and explain the rest.
 
     Credentials: a bearer token, or a user and password sent as HTTP basic. A server that
     turns basic away with 401 is asked once more by challenge and response, which also covers
@@ -62,13 +69,17 @@ class UpdateEndpoint:
         self.backoff_seconds = backoff_seconds
         self.requests = 0
         self.retried = 0
-        # no redirects: urllib would turn a redirected POST into a GET without the update
-        self._opener = urllib.request.build_opener(_RefuseRedirects)
+        # no redirects: urllib would turn a redirected POST into a GET without the update,
+        # and one to another server would take the credentials along
+        self._opener = sparql_opener()
         self._by_challenge = False
 
     def run(self, update: str, *, retries: int | None = None) -> None:
         """Send one update request; raise StoreError with what to check if it fails."""
         retries = self.retries if retries is None else retries
+        refusal = credentials_in_url(self.url, NAMED_BY)
+        if refusal:
+            raise UpdateFailed(refusal, refused=True)
         delay = self.backoff_seconds
         for attempt in range(retries + 1):
             self.requests += 1
@@ -96,13 +107,9 @@ class UpdateEndpoint:
             "Accept": "application/sparql-results+json, application/json;q=0.9, */*;q=0.1",
             "User-Agent": "integrationsgraph (ikg push)",
         }
-        credentials = self.credentials
-        if credentials.token:
-            headers["Authorization"] = f"Bearer {credentials.token}"
-        elif credentials.user and preemptive:
-            pair = f"{credentials.user}:{credentials.password}".encode()
-            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
-        return urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        authorize(request, self.credentials, basic=preemptive)
+        return request
 
     def _send(self, body: bytes) -> None:
         timeout = self.timeout_seconds
@@ -131,14 +138,18 @@ class UpdateEndpoint:
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         credentials = self.credentials
         passwords.add_password(None, self.url, credentials.user, credentials.password)
-        return urllib.request.build_opener(
-            _RefuseRedirects,
+        return sparql_opener(
             urllib.request.HTTPDigestAuthHandler(passwords),
             urllib.request.HTTPBasicAuthHandler(passwords),
         )
 
+    @property
+    def shown_url(self) -> str:
+        """The URL as messages show it (credentials written into it become ``***``)."""
+        return shown_url(self.url)
+
     def _explain(self, error: Exception) -> _Problem:
-        url = self.url
+        url = self.shown_url
         if isinstance(error, urllib.error.HTTPError):
             return self._explain_status(error)
         reason = error.reason if isinstance(error, urllib.error.URLError) else error
@@ -152,7 +163,7 @@ class UpdateEndpoint:
         if isinstance(reason, ConnectionRefusedError):
             return _Problem(
                 f"nothing answers at {url} (connection refused): check that the SPARQL server "
-                "runs and that host and port of the URL (--update, IKG_STORE_UPDATE) are right",
+                f"runs and that host and port of the URL ({NAMED_BY}) are right",
                 refused=True,
             )
         if isinstance(reason, socket.gaierror):
@@ -167,13 +178,17 @@ class UpdateEndpoint:
                 "may have stopped or restarted",
                 transient=True,
             )
-        if isinstance(error, urllib.error.URLError | OSError):
+        if isinstance(error, urllib.error.URLError | OSError | InvalidURL):
             return _Problem(f"cannot talk to {url} ({reason}): check the URL and the server")
         raise error
 
     def _explain_status(self, error: urllib.error.HTTPError) -> _Problem:
-        url, status = self.url, error.code
-        page = _page_text(error)
+        url, status = self.shown_url, error.code
+        if 300 <= status < 400:
+            location = error.headers.get("Location") if error.headers else None
+            error.close()
+            return _Problem(redirect_refusal(self.url, status, location, NAMED_BY), refused=True)
+        page = page_text(error)
         if status in {401, 403}:
             return _Problem(
                 f"{url} refused the credentials (HTTP {status}): check IKG_STORE_USER and "
@@ -186,11 +201,6 @@ class UpdateEndpoint:
                 f"{url} has no SPARQL update endpoint (HTTP 404): give the server's update URL "
                 f"with --update or IKG_STORE_UPDATE{page}",
                 refused=True,
-            )
-        if 300 <= status < 400:
-            location = error.headers.get("Location", "?")
-            return _Problem(
-                f"{url} redirects to {location} (HTTP {status}): push to that URL", refused=True
             )
         if status == 413:
             return _Problem(
@@ -227,33 +237,7 @@ class UpdateFailed(StoreError):
         self.refused = refused
 
 
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
-        return None
-
-
 def _retry_after(value: str | None) -> float | None:
     if value is None or not value.strip().isdigit():
         return None
     return min(float(value.strip()), MAX_RETRY_AFTER_SECONDS)
-
-
-def _page_text(error: urllib.error.HTTPError) -> str:
-    """What the server said, briefly: an HTML error page by its title (or text), else the
-    first few hundred characters of the answer."""
-    try:
-        body = error.read(64 * 1024).decode("utf-8", errors="replace")
-        error.close()
-    except (OSError, HTTPException, AttributeError, ValueError):
-        # urllib's digest handler raises HTTPErrors without a body to read
-        return ""
-    content_type = error.headers.get("Content-Type", "") if error.headers else ""
-    if "html" in content_type.lower() or body.lstrip().lower().startswith(("<!doctype", "<html")):
-        title = re.search(r"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
-        text = title.group(1) if title else re.sub(r"<[^>]+>", " ", body)
-        text = " ".join(html.unescape(text).split())
-        if not text:
-            return ""
-        return f" — the server sent an HTML page instead of a SPARQL answer: {text[:200]!r}"
-    text = " ".join(body.split())
-    return f": {text[:300]}" if text else ""

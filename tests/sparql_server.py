@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -109,6 +109,8 @@ class StandInAnswer:
     content_type: str = "application/sparql-results+json"
     #: seconds to wait before answering (longer than the client's timeout: never answers)
     delay: float = 0.0
+    #: further headers of the answer, such as a redirect's Location
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -118,6 +120,8 @@ class StandIn:
     authorizations: list[str | None]
     #: how many requests arrived
     requests: list[str]
+    #: every header of every request, in order
+    headers: list[dict[str, str]] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -135,12 +139,15 @@ def standin_server(answers: list[StandInAnswer]) -> Iterator[StandIn]:
             length = int(self.headers.get("Content-Length") or 0)
             self.rfile.read(length)
             seen.authorizations.append(self.headers.get("Authorization"))
+            seen.headers.append(dict(self.headers.items()))
             seen.requests.append(self.command)
             answer = answers[min(len(seen.requests), len(answers)) - 1]
             if answer.delay:
                 stop.wait(answer.delay)
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
             self.wfile.write(answer.body)
