@@ -9,6 +9,7 @@ from rdflib import URIRef
 
 from graph.errors import StoreError
 from graph.namespaces import PREFIXES, municipality_graph
+from graph.result_formats import xml_safe
 from graph.store import Store, ntriples_in_graph
 
 RDF_FORMATS = ("ttl", "trig", "nq", "jsonld")
@@ -75,8 +76,28 @@ def network_export(store: Store, export_format: str, municipality: str | None = 
         attributes["eigenvector_centrality"] = measures["eigenvector"]
         if measures["community"] is not None:
             attributes["community"] = measures["community"]
+    return network_document(network, export_format).encode("utf-8")
+
+
+def network_document(network: nx.Graph, export_format: str) -> str:
+    """``network`` as GraphML or GEXF that every XML parser reads: characters XML 1.0 cannot
+    carry, in node ids, attribute names or values, are written as U+FFFD (networkx would write
+    them as they are, or as a reference to them, and either is not well-formed XML).
+
+    Used by ``ikg export`` and by the viewer's GraphML download."""
+    clean = nx.Graph()
+    clean.graph.update({_xml_safe(k): _xml_safe(v) for k, v in network.graph.items()})
+    for node, data in network.nodes(data=True):
+        clean.add_node(_xml_safe(node), **{_xml_safe(k): _xml_safe(v) for k, v in data.items()})
+    for source, target, data in network.edges(data=True):
+        clean.add_edge(_xml_safe(source), _xml_safe(target),
+                       **{_xml_safe(k): _xml_safe(v) for k, v in data.items()})
     if export_format == "graphml":
-        return ("\n".join(nx.generate_graphml(network)) + "\n").encode("utf-8")
+        return "\n".join(nx.generate_graphml(clean)) + "\n"
     if export_format == "gexf":
-        return ("\n".join(nx.generate_gexf(network)) + "\n").encode("utf-8")
+        return "\n".join(nx.generate_gexf(clean)) + "\n"
     raise ValueError(export_format)
+
+
+def _xml_safe(value: object) -> object:
+    return xml_safe(value) if isinstance(value, str) else value

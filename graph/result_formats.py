@@ -7,26 +7,32 @@ pyoxigraph.
 ASK in CSV or TSV is not specified by the standard; like Oxigraph's server we write the bare
 ``true`` or ``false``. XML 1.0 cannot carry most control characters at all, not even escaped;
 such characters in a value are written as U+FFFD in the XML format (the other formats keep them).
+A CSV cell that a spreadsheet would run as a formula gets a ``'`` in front (``to_csv``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from graph.errors import QueryError
 from graph.namespaces import PREFIXES
-from graph.results import to_json
+from graph.results import to_csv, to_json
 from graph.store import QueryResult
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class UnwritableAnswer(QueryError):
+    """The answer holds something the asked-for format cannot carry; another format can."""
+
+    http_status = 406
 
 
 @dataclass(frozen=True)
@@ -55,9 +61,20 @@ def sparql_json(result: QueryResult) -> bytes:
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+def xml_safe(text: str) -> str:
+    r"""``text`` with every character XML 1.0 forbids (C0 controls but tab, newline and
+    carriage return; U+FFFE, U+FFFF; lone surrogates) replaced by U+FFFD, so that any XML
+    parser reads it.
+
+    >>> xml_safe("Verein\x01\x0bNord") == "Verein\ufffd\ufffdNord"
+    True
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _xml_text(value: str) -> str:
     # \r would be read back as \n by any XML parser unless written as a reference
-    text = _NOT_XML.sub("\ufffd", value)
+    text = xml_safe(value)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
         "\r", "&#13;"
     )
@@ -108,26 +125,14 @@ def sparql_xml(result: QueryResult) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _csv_value(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
 def sparql_csv(result: QueryResult) -> bytes:
-    """SPARQL 1.1 Query Results CSV: plain values, RFC 4180 quoting, CRLF line ends."""
-    if result.boolean is not None:
-        return b"true" if result.boolean else b"false"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_csv_value(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
+    """SPARQL 1.1 Query Results CSV, with formulas neutralised for spreadsheets (see
+    ``graph.results.to_csv``, the one CSV writer)."""
+    return to_csv(result).encode("utf-8")
 
 
+# TSV needs no such neutralising: every cell is an RDF term in SPARQL syntax, so it starts
+# with "<" (IRI), '"' (literal, always quoted, numbers too) or "_:" (blank node), or is empty.
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -181,9 +186,84 @@ GRAPH_FORMATS = {
 
 def write_graph(ntriples: bytes, graph_format: GraphFormat) -> bytes:
     """CONSTRUCT/DESCRIBE triples (N-Triples) in another RDF format; Turtle and RDF/XML use
-    the project's prefixes."""
-    if graph_format.rdf_format == ox.RdfFormat.N_TRIPLES:
+    the project's prefixes.
+
+    A store can hold IRIs that RFC 3987 forbids (a ``"``, a space, ``{``: a store loaded
+    leniently, or a remote one). Oxigraph writes them as they are and its strict parser then
+    refuses its own output, so they are read leniently here and written so that the answer
+    still follows the format's grammar: in Turtle and N-Triples such characters become
+    ``\\u`` escapes (N-Triples, which is Turtle too, then answers both); JSON-LD and RDF/XML
+    escape them themselves. Characters XML 1.0 cannot carry become U+FFFD in RDF/XML literals,
+    as in the SPARQL XML results; in an IRI they make RDF/XML refuse the answer (406).
+    """
+    rdf_format = graph_format.rdf_format
+    triples = [
+        quad.triple
+        for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    ]
+    if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE) and any(
+        _NOT_IN_IRIREF.search(node.value) for node in _named_nodes(triples)
+    ):
+        return "".join(
+            f"{_ntriples_term(t.subject)} {_ntriples_term(t.predicate)} "
+            f"{_ntriples_term(t.object)} .\n"
+            for t in triples
+        ).encode("utf-8")
+    if rdf_format == ox.RdfFormat.N_TRIPLES:
         return ntriples
-    triples = [quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
-    prefixes = PREFIXES if graph_format.rdf_format != ox.RdfFormat.JSON_LD else None
-    return ox.serialize(triples, format=graph_format.rdf_format, prefixes=prefixes) or b""
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        triples = _xml_safe_triples(triples)
+    prefixes = PREFIXES if rdf_format != ox.RdfFormat.JSON_LD else None
+    return ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
+
+
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+# what IRIREF in Turtle and N-Triples cannot hold unescaped
+_NOT_IN_IRIREF = re.compile('[\x00-\x20<>"{}|^`\\\\]')
+
+
+def _named_nodes(triples: list[ox.Triple]) -> Iterator[ox.NamedNode]:
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode):
+                yield term
+            elif isinstance(term, ox.Literal):
+                yield term.datatype
+
+
+def _iriref(iri: str) -> str:
+    return "<" + _NOT_IN_IRIREF.sub(lambda m: f"\\u{ord(m.group()):04X}", iri) + ">"
+
+
+def _ntriples_term(term: _Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return _iriref(term.value)
+    if isinstance(term, ox.Literal) and term.language is None and term.datatype.value != (
+        XSD_STRING
+    ):
+        return f"{ox.Literal(term.value)}^^{_iriref(term.datatype.value)}"
+    return str(term)  # Oxigraph writes literals and blank nodes in N-Triples syntax
+
+
+def _xml_safe_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
+    for node in _named_nodes(triples):
+        if _NOT_XML.search(node.value):
+            raise UnwritableAnswer(
+                f"Die Antwort enthält die IRI {_iriref(node.value)[:200]} mit einem Zeichen, "
+                "das XML 1.0 nicht tragen kann, und ist daher nicht als RDF/XML möglich; "
+                "möglich sind text/turtle, application/n-triples und application/ld+json. / "
+                "The answer holds an IRI with a character XML 1.0 cannot carry; ask for "
+                "text/turtle, application/n-triples or application/ld+json instead.",
+                parameter="Accept",
+            )
+    return [ox.Triple(t.subject, t.predicate, _xml_safe_literal(t.object)) for t in triples]
+
+
+def _xml_safe_literal(term: _Term) -> _Term:
+    if isinstance(term, ox.Literal) and _NOT_XML.search(term.value):
+        return ox.Literal(
+            xml_safe(term.value),
+            language=term.language,
+            datatype=None if term.language else term.datatype,
+        )
+    return term

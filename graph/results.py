@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from typing import Any
 
@@ -18,12 +19,9 @@ FORMATS = ("table", "csv", "json")
 
 
 def triples_as_turtle(ntriples: bytes) -> str:
-    import pyoxigraph as ox
+    from graph.result_formats import GRAPH_FORMATS, write_graph
 
-    from graph.namespaces import PREFIXES
-
-    triples = [quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
-    return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode()
+    return write_graph(ntriples, GRAPH_FORMATS["turtle"]).decode("utf-8")
 
 
 def term_json(term: Node) -> dict[str, str]:
@@ -82,16 +80,55 @@ def plain(term: Node | None) -> str:
     return str(term)
 
 
+#: a cell starting with one of these is run as a formula by Excel, LibreOffice and Google
+#: Sheets (OWASP, "CSV Injection"); TAB and CR as well, because some programs drop them and
+#: read the rest
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: a plain number is left as it is: it cannot run as a formula, and with a quote in front a
+#: spreadsheet would show -3 as text and no longer count with it
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell that a spreadsheet shows as text: OWASP's single quote before a cell that
+    would start a formula.
+
+    >>> spreadsheet_safe("=1+2")
+    "'=1+2"
+    >>> spreadsheet_safe("-3")
+    '-3'
+    """
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _csv_cell(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return spreadsheet_safe(str(term))
+
+
 def to_csv(result: QueryResult) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """SPARQL 1.1 Query Results CSV: plain values, RFC 4180 quoting, CRLF line ends; the one
+    CSV writer of the product (``/sparql``, ``/abfragen/…?format=csv``, ``ikg query``,
+    ``ikg sparql``, ``ikg analyse``).
+
+    People open these files in a spreadsheet, so a value that would run there as a formula
+    gets a ``'`` in front (``spreadsheet_safe``). For such values the file is then no longer
+    the byte-exact SPARQL CSV (a SPARQL client reads ``'=1+2``, not ``=1+2``); CSV is lossy
+    anyway (no datatypes, no languages), and clients that need exact terms ask for JSON, XML or
+    TSV, which stay as they are. ASK is the bare ``true`` or ``false``, as Oxigraph writes it.
+    """
     if result.boolean is not None:
-        writer.writerow(["boolean"])
-        writer.writerow(["true" if result.boolean else "false"])
-        return buffer.getvalue()
+        return "true" if result.boolean else "false"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(["" if value is None else str(value) for value in row])
+        writer.writerow([_csv_cell(value) for value in row])
     return buffer.getvalue()
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from graph.analysis.measures import node_measures
+from graph.export import network_document
 
 #: category → (German name, colour, vis shape). Actor types by their id in the actor-type
 #: scheme; "network" for networks and working groups, which have no actor type.
@@ -246,8 +247,9 @@ def community_legend(graph: nx.Graph, measures: dict[str, dict[str, object]]) ->
 
 
 def graphml(graph: nx.Graph, measures: dict[str, dict[str, object]] | None = None) -> str:
-    """GraphML with plain string attributes (networkx escapes them as XML), the centralities
-    and the community of every node (left out for nodes without ties)."""
+    """GraphML with plain string attributes (well-formed whatever they hold, see
+    ``graph.export.network_document``), the centralities and the community of every node
+    (left out for nodes without ties)."""
     export = nx.Graph()
     info = nx.get_node_attributes(graph, "info")
     measures = measures if measures is not None else node_measures(graph)
@@ -268,4 +270,4 @@ def graphml(graph: nx.Graph, measures: dict[str, dict[str, object]] | None = Non
         )
     for source, target, data in graph.edges(data=True):
         export.add_edge(source, target, relation=data["relation"], role=data["role"])
-    return "\n".join(nx.generate_graphml(export)) + "\n"
+    return network_document(export, "graphml")

@@ -47,7 +47,8 @@ def query_page(fmt: str, name: str):
         result = run_named_query(get_store(), named, values,
                                  row_cap=current_app.config["ROW_CAP"])
     if download == "csv":
-        return Response(to_csv(result), mimetype="text/csv; charset=utf-8", headers={
+        # Flask adds "; charset=utf-8" to a text/* mimetype itself
+        return Response(to_csv(result), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="{name}.csv"'})
     if download == "json":
         response = current_app.json.response(to_json(result))
