@@ -19,6 +19,7 @@ from graph.remote import RemoteStore
 from graph.settings import PROJECT_ROOT, Settings
 from graph.store import EmbeddedStore, Store
 from tests.browsing import browser, page  # noqa: F401 - the browser tests' fixtures
+from tests.listening import listener  # noqa: F401 - a loopback port that records connections
 from tests.sparql_server import SparqlServer, oxigraph_server
 
 DATA_DIR = PROJECT_ROOT / "data"

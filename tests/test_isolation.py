@@ -8,41 +8,10 @@ import socket
 import subprocess
 import sys
 import textwrap
-import threading
-from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import pytest
-
 from graph.query_worker import PACKAGE_ROOT, QueryWorkers
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[int, list[int]]]:
-    """A loopback port that counts the connections made to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.1)
-    connections = [0]
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except OSError:
-                continue
-            connections[0] += 1
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], connections
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
 
 
 def _python(code: str, *, pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
@@ -58,7 +27,7 @@ def _python(code: str, *, pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
 
 
 def test_an_isolated_process_cannot_connect_even_to_loopback(listener):
-    port, connections = listener
+    port = listener.port
     process = _python(f"""
         import socket
         from graph.isolation import isolate_network
@@ -74,7 +43,7 @@ def test_an_isolated_process_cannot_connect_even_to_loopback(listener):
     said, outcome = out.splitlines()
     assert said == "''"  # it worked here; the README says where it cannot
     assert outcome.startswith("refused:") and "unreachable" in outcome
-    assert connections[0] == 0
+    assert listener.received == []
 
 
 def test_a_worker_whose_guard_is_switched_off_still_cannot_call_a_service(
@@ -82,7 +51,7 @@ def test_a_worker_whose_guard_is_switched_off_still_cannot_call_a_service(
 ):
     """A real worker process (graph.query_worker.main: isolation first, then serve), with the
     SERVICE guard replaced by one that lets everything through, as a bypass would."""
-    port, connections = listener
+    port = listener.port
     ours, theirs = socket.socketpair()
     with theirs:
         process = _python(
@@ -109,7 +78,7 @@ def test_a_worker_whose_guard_is_switched_off_still_cannot_call_a_service(
         connection.close()
         process.communicate(timeout=30)
     assert kind == "query-error" and "unreachable" in message.lower()
-    assert connections[0] == 0
+    assert listener.received == []
 
 
 def test_the_pools_workers_live_in_a_network_namespace_of_their_own(store_path: Path):

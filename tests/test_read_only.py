@@ -3,10 +3,6 @@ refused, a keyword inside a string, IRI, name or comment is not."""
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Iterator
-
 import pyoxigraph as ox
 import pytest
 
@@ -18,6 +14,7 @@ from graph.read_only import (
     neutralised,
 )
 from graph.sparql_text import keywords
+from tests.listening import Listener
 from tests.service_variants import calling, harmless
 
 
@@ -111,36 +108,9 @@ def test_neutralising_changes_no_string_iri_name_or_comment_beyond_the_letter():
     guard(query.replace("ex:", "ikg:"))
 
 
-@pytest.fixture
-def recording_listener() -> Iterator[tuple[str, list[int]]]:
-    """A loopback address that counts the connections made to it, and closes each."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    server.settimeout(0.1)
-    connections = [0]
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except OSError:
-                continue
-            connections[0] += 1
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql", connections
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
-
-
-def _what_oxigraph_does(query: str, connections: list[int]) -> tuple[bool, bool]:
+def _what_oxigraph_does(query: str, listener: Listener) -> tuple[bool, bool]:
     """(parsed, connected): the query run with no guard on an empty Oxigraph store."""
-    before = connections[0]
+    before = len(listener.received)
     parsed = True
     try:
         answer = ox.Store().query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
@@ -152,17 +122,16 @@ def _what_oxigraph_does(query: str, connections: list[int]) -> tuple[bool, bool]
         # the listener hung up (it counts before it closes, so the count is already in), or
         # the service name was unbound
         pass
-    return parsed, connections[0] > before
+    return parsed, len(listener.received) > before
 
 
-def test_every_service_clause_oxigraph_would_run_is_refused(recording_listener):
+def test_every_service_clause_oxigraph_would_run_is_refused(listener):
     """Differential: 300 dressed-up SERVICE clauses are first run unguarded on Oxigraph
     (which really connects to the listener for many of them), then given to the guard; every
     one that Oxigraph parses holds a SERVICE clause by construction and must be refused."""
-    target, connections = recording_listener
     parsed_count = connected_count = 0
-    for query in calling(target, 300):
-        parsed, connected = _what_oxigraph_does(query, connections)
+    for query in calling(listener.url(), 300):
+        parsed, connected = _what_oxigraph_does(query, listener)
         parsed_count += parsed
         connected_count += connected
         if parsed:
@@ -172,12 +141,11 @@ def test_every_service_clause_oxigraph_would_run_is_refused(recording_listener):
     assert parsed_count == 300 and connected_count >= 100
 
 
-def test_queries_that_only_mention_service_pass(recording_listener):
+def test_queries_that_only_mention_service_pass(listener):
     """The other half of the differential: the word in strings, IRIs, comments, variables
     and names is no reason to refuse."""
-    _, connections = recording_listener
     for query in harmless(200):
-        parsed, connected = _what_oxigraph_does(query, connections)
+        parsed, connected = _what_oxigraph_does(query, listener)
         assert parsed and not connected, query
         guard(query)
 

@@ -10,8 +10,6 @@ import csv
 import io
 import json
 import os
-import socket
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -322,37 +320,6 @@ def test_update_as_sparql_update_body_is_refused(embedded):
     assert answer.status == 403 and answer.json()["error"]["parameter"] == "update"
 
 
-@pytest.fixture
-def listener() -> Iterator[tuple[int, list[bytes]]]:
-    """A loopback port that records every connection made to it (a SERVICE target)."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
-    received: list[bytes] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except OSError:
-                continue
-            with connection:
-                connection.settimeout(1)
-                try:
-                    received.append(connection.recv(4096))
-                except OSError:
-                    received.append(b"")
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], received
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
-
-
 SERVICE_CALLS = [
     "SELECT * WHERE { SERVICE <{target}> { ?s ?p ?o } }",
     "select * where { ?m a ikg:Municipality OPTIONAL { service silent <{target}> { ?m ?p ?o } } }",
@@ -367,15 +334,14 @@ SERVICE_CALLS = [
 
 @pytest.mark.parametrize("template", SERVICE_CALLS)
 def test_service_is_refused_and_never_called(endpoint, listener, template):
-    port, received = listener
-    query = template.replace("{target}", f"http://127.0.0.1:{port}/sparql")
+    query = template.replace("{target}", listener.url())
     with pytest.raises(urllib.error.HTTPError) as raised:
         client(endpoint, query, JSON).query()
     assert raised.value.code == 403
     error = json.loads(raised.value.read())["error"]
     assert error["message"].startswith("SERVICE") and "refused" in error["message"]
     time.sleep(0.2)
-    assert received == []
+    assert listener.received == []
 
 
 def test_service_in_a_string_or_comment_is_not_refused(endpoint):
