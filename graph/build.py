@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
+import signal
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -51,7 +54,13 @@ from graph.settings import Settings
 from graph.shapes import ShapeChecker, UnsupportedShapes
 from graph.sources import ReferenceSchemes, municipality_folders, read_sources
 from graph.sources.schema import FICTIONAL_DOCUMENT_KIND
-from graph.store import build_lock, current_build, update_store, write_store
+from graph.store import (
+    build_lock,
+    current_build,
+    store_write_error,
+    update_store,
+    write_store,
+)
 from graph.validate import validate_graph
 
 Progress = Callable[[str], None]
@@ -243,7 +252,7 @@ def prepare(
             max_workers=workers,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=_start_worker,
-            initargs=(data_dir, seeds_dir, base.reference, hermit_limit),
+            initargs=(data_dir, seeds_dir, base.reference, hermit_limit, os.getpid()),
         )
         with pool:
             tasks = [(data_dir, seeds_dir, slug) for slug in slugs]
@@ -341,10 +350,58 @@ _WORKER_CONTEXT: _Context | None = None
 
 
 def _start_worker(
-    data_dir: Path, seeds_dir: Path | None, reference: ReferenceSchemes, hermit_limit: int
+    data_dir: Path,
+    seeds_dir: Path | None,
+    reference: ReferenceSchemes,
+    hermit_limit: int,
+    build_pid: int,
 ) -> None:
     global _WORKER_CONTEXT
+    _end_with_build(build_pid)
     _WORKER_CONTEXT = _Context.load(reference, hermit_limit=hermit_limit)
+
+
+def _end_with_build(build_pid: int) -> None:
+    """End this worker, and the HermiT (Java) processes it started, when the build is gone.
+
+    The pool's start method is forkserver, so a worker's parent is the fork server, not the
+    build; and the fork server waits for the end of every holder of its "alive" pipe, the
+    workers among them, while the workers wait for tasks from the dead build: after a
+    ``kill -9`` of the build they all stay, for ever. A parent-death signal
+    (PR_SET_PDEATHSIG) would wait for the fork server, which never ends first, so each worker
+    watches the build process itself, through a pidfd: a handle on that process, not on its
+    number (which could be reused), that becomes readable when it ends (Linux 5.3+, the
+    product's platform). A thread blocked on it costs nothing until then, and then kills the
+    worker's own process group: the worker and its Java children, which would otherwise
+    reason on for up to JAVA_TIMEOUT. (In a group of its own a worker no longer gets a
+    terminal's Ctrl-C; the build does, and the worker ends with it.)
+    """
+    os.setpgid(0, 0)
+    try:
+        build = os.pidfd_open(build_pid)
+    except ProcessLookupError:
+        os.killpg(0, signal.SIGKILL)  # the build ended while this worker started
+    # a build that ended before the pidfd was opened may have had its pid reused: then the
+    # fork server, this worker's parent, is no longer the build's child
+    grandparent = _parent_of(os.getppid())
+    if grandparent is not None and build_pid not in (os.getppid(), grandparent):
+        os.killpg(0, signal.SIGKILL)
+
+    def wait_for_the_build() -> None:
+        select.select([build], [], [])
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=wait_for_the_build, name="ikg-build-watch", daemon=True).start()
+
+
+def _parent_of(pid: int) -> int | None:
+    """A process's parent from /proc (None where there is no /proc or no such process)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    # the command name in parentheses may hold spaces and ")"; the parent pid follows it
+    return int(stat.rsplit(")", 1)[1].split()[1])
 
 
 def _prepare_in_worker(task: tuple[Path, Path | None, str]) -> PreparedMunicipality | SourceError:
@@ -387,10 +444,14 @@ def build(
     """Build the store; on any error the store at ``store_path`` is left as it was.
 
     Only municipalities whose folder changed since the previous build are prepared again,
-    unless something all share changed or ``full`` is set.
+    unless something all share changed or ``full`` is set. A full disk or a folder that
+    cannot be written raises StoreError (exit code 2) with what to do.
     """
     started_build = time.perf_counter()
-    summary = _build(data_dir, store_path, seeds_dir, builds_kept, progress, full, workers)
+    try:
+        summary = _build(data_dir, store_path, seeds_dir, builds_kept, progress, full, workers)
+    except OSError as error:
+        raise store_write_error(store_path, error) from error
     summary.seconds["total"] = time.perf_counter() - started_build
     return summary
 
