@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from typing import Any
 
 import networkx as nx
 from flask import Blueprint, Response, current_app, request, url_for
+from rdflib import URIRef
 
 from graph.analysis.measures import node_measures
 from graph.analysis.report import analyse
@@ -28,6 +30,12 @@ from webapp.network_graph import (
     community_swatch,
     graphml,
     vis_data,
+)
+from webapp.network_overview import (
+    OVERVIEW_KINDS,
+    OverviewMunicipality,
+    OverviewNetwork,
+    overview_data,
 )
 from webapp.pages import page, render
 from webapp.store import cached, get_store, select
@@ -96,8 +104,15 @@ def load_graph(slug: str | None, hidden: frozenset[str] = frozenset()):
 def _read_graph(slug: str | None, hidden: frozenset[str]):
     bindings: dict[str, Any] = {"m": municipality_iri(slug)} if slug else {}
     # one municipality: read its graph only, so that its diagram costs what its data costs
-    # (the engine would otherwise start from every network of every municipality)
-    graphs = stated_dataset([slug]) if slug else None
+    # (the engine would otherwise start from every network of every municipality); all but
+    # the hidden ones: read theirs only, the hidden (generated) ones may be most of the store
+    # and would fill the row cap (1.8 s at 100 generated municipalities, to show none of them)
+    if slug:
+        graphs: list[URIRef] | None = stated_dataset([slug])
+    elif hidden:
+        graphs = stated_dataset([c["slug"] for c in municipalities() if c["slug"] not in hidden])
+    else:
+        graphs = None
     node_rows = select(NODES, graphs, scheme=ACTOR_TYPE_SCHEME, **bindings)
     nodes: dict[str, NodeInfo] = {}
     for row in node_rows:
@@ -236,27 +251,34 @@ def hidden_municipalities(slug: str | None) -> tuple[frozenset[str], list[dict[s
 def network_view(fmt: str, slug: str | None):
     city = municipality(slug) if slug else None
     hidden, fictional_shown = hidden_municipalities(slug)
+    if slug is None:
+        size = whole_network_size(hidden)
+        if size > overview_threshold():
+            return overview_view(fmt, hidden, fictional_shown, size)
     full, field_labels = load_graph(slug, hidden)
     filters = read_filters(full, field_labels)
     graph = apply_filters(full, filters)
     focus, steps = read_focus(graph)
     view = read_view()
-    urls = {iri: entity_url_of(iri) for iri in graph.nodes}
     # measured on the whole graph, so that a node keeps its size and colour under any filter
     measures = cached(("diagram", slug, hidden), lambda: node_measures(full))
-    diagram = vis_data(
-        graph,
-        urls,
-        server_layout_above=current_app.config["LAYOUT_ON_SERVER_ABOVE"],
-        measures=measures,
-        size_by=VIEW_PARAMETERS["groesse"][view["groesse"]][0],
-        colour_by=VIEW_PARAMETERS["farbe"][view["farbe"]][0],
-    )
-    diagram["focus"] = None
+
+    def draw() -> dict[str, Any]:
+        return vis_data(
+            graph,
+            {iri: entity_url_of(iri) for iri in graph.nodes},
+            server_layout_above=current_app.config["LAYOUT_ON_SERVER_ABOVE"],
+            measures=measures,
+            size_by=VIEW_PARAMETERS["groesse"][view["groesse"]][0],
+            colour_by=VIEW_PARAMETERS["farbe"][view["farbe"]][0],
+        )
+
+    # kept per built store: a large diagram's layout is computed on the server
+    drawn = cached(("drawing", slug, hidden, astuple(filters), *view.values()), draw)
+    diagram = {**drawn, "focus": None}
     if focus is not None:
         near = nx.single_source_shortest_path_length(graph, focus, cutoff=steps)
-        for node in diagram["nodes"]:
-            node["faded"] = node["id"] not in near
+        diagram["nodes"] = [{**node, "faded": node["id"] not in near} for node in drawn["nodes"]]
         diagram["focus"] = {"id": focus, "steps": steps, "highlighted": len(near)}
     info = {n: d["info"] for n, d in full.nodes(data=True)}
     options = {
@@ -312,9 +334,162 @@ def network_view(fmt: str, slug: str | None):
     return render(fmt, "network/network.html", data, city=city, fictional_shown=fictional_shown)
 
 
-def entity_url_of(iri: str) -> str | None:
-    from rdflib import URIRef
+# -- the overview of all municipalities ----------------------------------------------------
 
+#: More nodes than this in the network of all municipalities shown and /netzwerk is an
+#: overview: each municipality with its networks and bodies, not every actor. 500 is where the
+#: browser stops laying a diagram out itself (LAYOUT_ON_SERVER_ABOVE): past it a diagram is a
+#: cloud no one reads, and its layout on the server took 45 s a request at 20 generated
+#: municipalities (4,882 nodes). One generated municipality (~250 nodes) and the real cities
+#: with the example city (325) are still drawn whole. The app setting NETWORK_OVERVIEW_ABOVE
+#: overrides it (tests lower it).
+OVERVIEW_ABOVE = 500
+
+#: per municipality: the nodes of its full diagram (what NODES reads for it), its networks,
+#: bodies and distinct members; one row per municipality, whatever their size
+NETWORK_SIZES = """
+SELECT ?m (COUNT(DISTINCT ?e) AS ?nodes) (COUNT(DISTINCT ?network) AS ?networks)
+       (COUNT(DISTINCT ?body) AS ?bodies) (COUNT(DISTINCT ?member) AS ?members) WHERE {
+  { ?e a org:OrganizationalCollaboration ; ikg:municipality ?m . BIND (?e AS ?network) }
+  UNION { ?e a ikg:PoliticalBody ; ikg:municipality ?m . BIND (?e AS ?body) }
+  UNION { ?ms a org:Membership ; ikg:municipality ?m ; org:member ?e . BIND (?e AS ?member) }
+} GROUP BY ?m
+"""
+
+#: every network and body with its municipality and its number of distinct members
+OVERVIEW_NETWORKS = """
+SELECT ?e ?label ?m ?isNetwork (COUNT(DISTINCT ?member) AS ?members) WHERE {
+  { ?e a org:OrganizationalCollaboration ; ikg:municipality ?m . BIND (true AS ?isNetwork) }
+  UNION { ?e a ikg:PoliticalBody ; ikg:municipality ?m . BIND (false AS ?isNetwork) }
+  ?e skos:prefLabel ?label .
+  OPTIONAL { ?ms a org:Membership ; org:organization ?e ; org:member ?member }
+} GROUP BY ?e ?label ?m ?isNetwork
+"""
+
+#: what only the full diagram has: filters, focus, sizes and colours by measure
+ACTOR_PARAMETERS = (*FILTER_PARAMETERS, "fokus", "umkreis", *VIEW_PARAMETERS)
+
+
+def german(number: int) -> str:
+    """4882 → '4.882'."""
+    return f"{number:,}".replace(",", ".")
+
+
+def overview_threshold() -> int:
+    return int(current_app.config.get("NETWORK_OVERVIEW_ABOVE", OVERVIEW_ABOVE))
+
+
+def network_sizes() -> dict[str, dict[str, int]]:
+    """Per municipality slug: ``nodes``, ``networks``, ``bodies``, ``members`` (NETWORK_SIZES),
+    read once per built store."""
+
+    def read() -> dict[str, dict[str, int]]:
+        return {
+            short_id(str(row["m"])): {
+                key: int(row[key].toPython()) for key in ("nodes", "networks", "bodies", "members")
+            }
+            for row in select(NETWORK_SIZES)
+        }
+
+    return cached(("network-sizes",), read)
+
+
+def whole_network_size(hidden: frozenset[str]) -> int:
+    """The nodes the diagram of all municipalities but the ``hidden`` ones would have (an
+    actor in two municipalities' networks counted twice), known without reading them."""
+    return sum(size["nodes"] for slug, size in network_sizes().items() if slug not in hidden)
+
+
+def overview_view(
+    fmt: str, hidden: frozenset[str], fictional_shown: list[dict[str, Any]], size: int
+):
+    """Each municipality shown with its networks and bodies (webapp.network_overview),
+    computed once per built store and choice of fictional municipalities."""
+    towns = [c for c in municipalities() if c["slug"] not in hidden]
+    for parameter in ACTOR_PARAMETERS:
+        if request.args.get(parameter, "").strip():
+            example = url_for("network.municipality", slug=towns[0]["slug"]) if towns else ""
+            raise QueryError(
+                f"Parameter '{parameter}': Das Netzwerk aller Kommunen ist mit {german(size)} "
+                "Knoten zu groß, um jeden Akteur zu zeigen, und zeigt hier nur die Kommunen mit "
+                "ihren Netzwerken und Gremien. Filter, Fokus, Größe und Farbe gibt es auf der "
+                f"Netzwerkseite jeder Kommune (z. B. {example}); lassen Sie '{parameter}' hier "
+                f"weg. / The network of all municipalities is an overview ({size} nodes); "
+                f"'{parameter}' applies on each municipality's network page.",
+                parameter=parameter,
+            )
+    data = cached(("overview", hidden), lambda: overview_page(towns, hidden, size))
+    return render(fmt, "network/overview.html", data, fictional_shown=fictional_shown)
+
+
+def overview_page(
+    towns: list[dict[str, Any]], hidden: frozenset[str], size: int
+) -> dict[str, Any]:
+    sizes = network_sizes()
+    empty = {"nodes": 0, "networks": 0, "bodies": 0, "members": 0}
+    expected_rows = sum(
+        sizes.get(t["slug"], empty)["networks"] + sizes.get(t["slug"], empty)["bodies"]
+        for t in towns
+    )
+    # one row per network or body (a second label is a second row): ~27 a generated
+    # municipality, more than the row cap (which guards tables people read) at 400
+    # municipalities; how many there are is known, and all of them are needed
+    cap = max(current_app.config["ROW_CAP"], 2 * expected_rows)
+    rows = select(OVERVIEW_NETWORKS, row_cap=cap)
+    seen: dict[str, OverviewNetwork] = {}
+    for row in rows:
+        iri, slug = str(row["e"]), short_id(str(row["m"]))
+        is_network = bool(row["isNetwork"].toPython())
+        if slug in hidden or (iri in seen and (seen[iri].category == "network" or not is_network)):
+            continue  # a second label, or a body that is a network too (drawn as a network)
+        seen[iri] = OverviewNetwork(
+            iri=iri,
+            label=str(row["label"]),
+            category="network" if is_network else "politisches-gremium",
+            municipality=slug,
+            members=int(row["members"].toPython()),
+            url=url_for("network.municipality", slug=slug, netzwerk=short_id(iri)),
+        )
+    summaries = [
+        {
+            "slug": t["slug"],
+            "label": t["label"],
+            "fictional": t["fictional"],
+            **{k: v for k, v in sizes.get(t["slug"], empty).items() if k != "nodes"},
+            "diagram_nodes": sizes.get(t["slug"], empty)["nodes"],
+            "network_url": url_for("network.municipality", slug=t["slug"]),
+            "graphml_url": url_for("network.municipality_graphml", slug=t["slug"]),
+        }
+        for t in towns
+    ]
+    diagram = overview_data(
+        [
+            OverviewMunicipality(
+                iri=str(t["iri"]),
+                slug=t["slug"],
+                label=str(t["label"]),
+                fictional=t["fictional"],
+                members=sizes.get(t["slug"], empty)["members"],
+                url=url_for("network.municipality", slug=t["slug"]),
+            )
+            for t in towns
+        ],
+        list(seen.values()),
+    )
+    return {
+        "municipality": None,
+        "overview": {"whole_network_nodes": size, "threshold": overview_threshold()},
+        "municipalities": summaries,
+        "fictional_included": any(t["fictional"] for t in towns),
+        "fictional_hidden": sorted(hidden),
+        "node_count": len(diagram["nodes"]),
+        "edge_count": len(diagram["edges"]),
+        **diagram,
+        "focus": None,
+    }
+
+
+def entity_url_of(iri: str) -> str | None:
     return entity_url(URIRef(iri))
 
 
@@ -349,6 +524,18 @@ def municipality_graphml(slug: str):
 
 @blueprint.route("/netzwerk.graphml")
 def all_graphml():
+    hidden, _shown = hidden_municipalities(None)
+    size = whole_network_size(hidden)
+    if size > overview_threshold():
+        # its measures (betweenness over every pair of nodes) took 10 s at 4,882 nodes and grow
+        # with the square; one municipality's file is a few hundred nodes
+        raise QueryError(
+            f"Das Netzwerk aller Kommunen ist mit {german(size)} Knoten zu groß für eine "
+            f"GraphML-Datei mit Kennzahlen (höchstens {overview_threshold()}). Laden Sie es je "
+            "Kommune, z. B. /kommune/<kommune>/netzwerk.graphml (Links in der Liste auf "
+            f"{url_for('network.all_municipalities')}). / The network of all "
+            "municipalities is too large for one GraphML file; download it per municipality."
+        )
     return graphml_response(None)
 
 
@@ -365,6 +552,10 @@ def colours():
         for number, colour in enumerate(COMMUNITY_COLOURS, start=1)
     ]
     rules.append(f".swatch.{community_swatch(None)} {{ background: {NO_COMMUNITY[1]}; }}")
+    rules += [
+        f".swatch.o-{kind} {{ background: {colour}; }}"
+        for kind, (_name, colour, _shape) in OVERVIEW_KINDS.items()
+    ]
     response = Response("\n".join(rules) + "\n", mimetype="text/css")
     response.cache_control.max_age = 3600
     return response

@@ -72,12 +72,27 @@ def index(fmt: str):
     return render(fmt, "start/index.html", data, fictional_shown=fictional)
 
 
+#: what entities.counts() gives for a municipality without any entity (it has no row there)
+NO_COUNTS = {"actors": 0, "msos": 0, "networks": 0, "bodies": 0, "measures": 0}
+
+
+def counts_of_all() -> dict[str, dict[str, int]]:
+    """entities.counts(): one query over every municipality (0.1 s at 20 generated ones),
+    which each municipality's page needs for its own row: read once per built store."""
+    return cached(("counts",), counts)
+
+
+def mso_texts_of_all() -> dict[str, list[str]]:
+    """entities.mso_count_texts() over every municipality, read once per built store."""
+    return cached(("mso-count-texts",), mso_count_texts)
+
+
 def _city_summaries() -> list[dict[str, Any]]:
-    per_city = counts()
-    mso_texts = mso_count_texts()
+    per_city = counts_of_all()
+    mso_texts = mso_texts_of_all()
     cities = []
     for city in municipalities():
-        numbers = dict(per_city[city["slug"]])
+        numbers = dict(per_city.get(city["slug"]) or NO_COUNTS)
         numbers["action_fields"] = len(action_fields(city["slug"]))
         cities.append(
             {**city, "counts": numbers, "mso_count_texts": mso_texts.get(city["slug"], [])}
@@ -88,7 +103,7 @@ def _city_summaries() -> list[dict[str, Any]]:
 @page(blueprint, "/kommune/<slug>", endpoint="municipality")
 def municipality_page(fmt: str, slug: str):
     city = municipality(slug)
-    numbers = dict(counts()[slug])
+    numbers = dict(counts_of_all().get(slug) or NO_COUNTS)
     fields = action_fields(slug)
     numbers["action_fields"] = len(fields)
     sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -100,7 +115,7 @@ def municipality_page(fmt: str, slug: str):
     data = {
         "municipality": city,
         "counts": numbers,
-        "mso_count_texts": mso_count_texts().get(slug, []),
+        "mso_count_texts": mso_texts_of_all().get(slug, []),
         "action_fields": [
             {
                 "iri": row["field"],
@@ -122,40 +137,46 @@ def municipality_page(fmt: str, slug: str):
 def search(fmt: str):
     query = request.args.get("q", "")
     words = check_search(query)
-    results: list[dict[str, Any]] = []
-    truncated = False
+    # the search reads every label of every municipality (0.6 s at 20 generated ones): each
+    # search is kept per built store, so the same search again (and its JSON twin) is cheap
+    results, truncated = ([], False)
     if words:
-        rows = select(
-            """
-            SELECT DISTINCT ?e ?label ?type ?matched ?q WHERE {
-              { ?e skos:prefLabel ?matched } UNION { ?e skos:altLabel ?matched }
-              UNION { ?e dcterms:identifier ?matched }
-              FILTER (CONTAINS(LCASE(STR(?matched)), LCASE(STR(?q))))
-              ?e skos:prefLabel ?label ; a ?type .
-            }""",
-            q=Literal(words),
-        )
-        found = group_entities(rows)
-        # the parts of other entities (memberships, responsibilities, consultations) last
-        parts = {"Mitgliedschaft", "Zuständigkeit", "Beratung", "Herleitung"}
-        found.sort(key=lambda e: (e["kind"] in parts, str(e["label"]).casefold()))
-        truncated = len(found) > SEARCH_LIMIT
-        fictional_slugs = {c["slug"] for c in municipalities() if c["fictional"]}
-        results = [
-            {
-                "iri": e["iri"],
-                "label": e["label"],
-                "kind": e["kind"],
-                "municipality": slug_of(e["iri"]),
-                "fictional": slug_of(e["iri"]) in fictional_slugs,
-                "url": e["url"],
-            }
-            for e in found[:SEARCH_LIMIT]
-        ]
+        results, truncated = cached(("search", words), lambda: found_by(words))
     shown = {r["municipality"] for r in results if r["fictional"]}
     fictional = [c for c in municipalities() if c["slug"] in shown] if shown else []
     data = {"q": query, "results": results, "truncated": truncated}
     return render(fmt, "start/search.html", data, fictional_shown=fictional)
+
+
+def found_by(words: str) -> tuple[list[dict[str, Any]], bool]:
+    """What the search for ``words`` finds (at most SEARCH_LIMIT), and whether there is more."""
+    rows = select(
+        """
+        SELECT DISTINCT ?e ?label ?type ?matched ?q WHERE {
+          { ?e skos:prefLabel ?matched } UNION { ?e skos:altLabel ?matched }
+          UNION { ?e dcterms:identifier ?matched }
+          FILTER (CONTAINS(LCASE(STR(?matched)), LCASE(STR(?q))))
+          ?e skos:prefLabel ?label ; a ?type .
+        }""",
+        q=Literal(words),
+    )
+    found = group_entities(rows)
+    # the parts of other entities (memberships, responsibilities, consultations) last
+    parts = {"Mitgliedschaft", "Zuständigkeit", "Beratung", "Herleitung"}
+    found.sort(key=lambda e: (e["kind"] in parts, str(e["label"]).casefold()))
+    fictional_slugs = {c["slug"] for c in municipalities() if c["fictional"]}
+    results = [
+        {
+            "iri": e["iri"],
+            "label": e["label"],
+            "kind": e["kind"],
+            "municipality": slug_of(e["iri"]),
+            "fictional": slug_of(e["iri"]) in fictional_slugs,
+            "url": e["url"],
+        }
+        for e in found[:SEARCH_LIMIT]
+    ]
+    return results, len(found) > SEARCH_LIMIT
 
 
 def check_search(query: str) -> str:

@@ -40,10 +40,16 @@ def get_store() -> Store:
 
 
 def select(
-    sparql: str, graphs: list[URIRef] | None = None, **bindings: Node
+    sparql: str,
+    graphs: list[URIRef] | None = None,
+    *,
+    row_cap: int | None = None,
+    **bindings: Node,
 ) -> list[dict[str, Node | None]]:
     """Run a SELECT (the project's prefixes are predefined); values are bound as RDF terms.
     ``graphs``: read only these (e.g. ``stated_dataset([slug])``), not the union of all.
+    ``row_cap``: at most this many rows (default: the ROW_CAP setting); for a read whose
+    size the caller knows and needs whole (one row per network of every municipality).
 
     pyoxigraph only substitutes variables that the projection names (and a remote store binds
     them with a trailing VALUES block, which joins on projected variables), so every query
@@ -52,7 +58,7 @@ def select(
     result = get_store().query(
         sparql,
         bindings,
-        row_cap=current_app.config["ROW_CAP"],
+        row_cap=current_app.config["ROW_CAP"] if row_cap is None else row_cap,
         default_graphs=graphs,
         named_graphs=graphs,
     )

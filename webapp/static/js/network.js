@@ -21,11 +21,14 @@
 
   var nodes = new vis.DataSet(payload.nodes.map(function (n) {
     var node = {
-      id: n.id, label: n.label, title: tooltip(n.title), value: n.value, shape: n.shape,
+      id: n.id, label: n.label, title: tooltip(n.title), shape: n.shape,
       color: { background: n.color, border: "#444444",
                highlight: { background: n.color, border: "#000000" } },
       url: n.url
     };
+    if (typeof n.value === "number") { node.value = n.value; }
+    // the overview's municipalities: a box with a large name, not scaled by a value
+    if (typeof n.fontSize === "number") { node.font = { size: n.fontSize }; }
     if (n.faded) {
       // outside the focused neighbourhood: still there, but in the background
       node.opacity = 0.15;
