@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,6 +27,11 @@ MARKUP = re.compile(r"<\s*[/!?]?\s*[A-Za-z]")
 # Bidirectional overrides can make a name display as something else than it is.
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MATCH_KINDS = ("exact", "close", "broad", "narrow")
+#: Longest value quoted in a message or offered to difflib: a value may be a megabyte long,
+#: and one alias can repeat it ten thousand times.
+QUOTED_LENGTH = 80
+#: Most problems listed from one reading (the rest are counted): more are not read by anyone.
+MAX_PROBLEMS = 1000
 
 
 @dataclass(frozen=True)
@@ -49,23 +55,55 @@ class PendingRef:
 
 
 class ProblemSink:
-    """Collects problems, so that every one found is reported at once."""
+    """Collects problems, so that every one found is reported at once.
+
+    At most MAX_PROBLEMS are kept: a megabyte of broken lines would otherwise be half a
+    million messages; the rest are counted, and the worst exit code is kept for all of them.
+    """
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        #: every problem found, listed or not
+        self.found = 0
+        #: problems where a file could not be loaded at all (exit code 2)
+        self.load_errors = 0
 
     def problem(self, message: str, file: str, line: int | None = None, **kwargs: Any) -> None:
-        self.problems.append(Problem(message, file=file, line=line, **kwargs))
+        self.add(Problem(message, file=file, line=line, **kwargs))
+
+    def add(self, problem: Problem) -> None:
+        self.found += 1
+        self.load_errors += problem.exit_code_hint == 2
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+
+    def listed(self) -> list[Problem]:
+        """The problems kept, and a last one that counts those left out."""
+        left_out = self.found - len(self.problems)
+        if not left_out:
+            return self.problems
+        last = self.problems[-1]
+        return [
+            *self.problems,
+            Problem(
+                f"… und {left_out} weitere Probleme, nicht aufgeführt / … and {left_out} more "
+                "problems, not listed",
+                file=last.file,
+                hint="die aufgeführten beheben und erneut prüfen / correct the ones above and "
+                "validate again",
+                exit_code_hint=last.exit_code_hint,
+            ),
+        ]
 
     def unknown_keys(
         self, mapping: LocatedDict, allowed: tuple[str, ...], file: str, record_id: str | None
     ) -> None:
         for key in mapping:
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
+                close = close_matches(key, allowed, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else None
                 self.problem(
-                    f"unknown key '{key}'",
+                    f"unknown key '{shorten(str(key))}'",
                     file,
                     mapping.line_of(key),
                     record_id=record_id,
@@ -107,7 +145,7 @@ class RecordChecker:
                 None,
             )
             return None
-        record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        record_id = shorten(raw["id"]) if isinstance(raw.get("id"), str) else None
         self.reader.unknown_keys(raw, tuple(spec.names), self.file, record_id)
         values: dict[str, Any] = {}
         sources: list[Citation] = []
@@ -145,9 +183,9 @@ class RecordChecker:
         if kind == "id":
             if not isinstance(raw, str) or not ID_PATTERN.match(raw):
                 self.problem(
-                    f"id {raw!r} is not valid",
+                    f"id {_describe(raw)} is not valid",
                     line,
-                    str(raw),
+                    shorten(raw) if isinstance(raw, str) else None,
                     hint="use lower-case letters a-z, digits and hyphens, e.g. 'ak-flucht'",
                 )
                 return None
@@ -167,7 +205,9 @@ class RecordChecker:
             return self.date(raw, name, line, record_id)
         if kind == "bool":
             if not isinstance(raw, bool):
-                self.problem(f"'{name}' must be true or false, not {raw!r}", line, record_id)
+                self.problem(
+                    f"'{name}' must be true or false, not {_describe(raw)}", line, record_id
+                )
                 return None
             return raw
         if kind == "ags":
@@ -182,10 +222,10 @@ class RecordChecker:
             return raw
         if kind == "choice":
             if raw not in field.choices:
-                close = difflib.get_close_matches(str(raw), field.choices, n=1)
+                close = close_matches(raw, field.choices, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 self.problem(
-                    f"'{name}' is {raw!r}",
+                    f"'{name}' is {_describe(raw)}",
                     line,
                     record_id,
                     hint=hint + "allowed: " + ", ".join(field.choices),
@@ -273,6 +313,15 @@ class RecordChecker:
                 hint="put the text in quotes",
             )
             return None
+        if isinstance(raw, float) and not math.isfinite(raw):
+            # `.inf`, `.nan` or 1.0e+400 would become the text 'inf' or 'nan'
+            self.problem(
+                f"'{name}' ist die Zahl {raw}, kein Text / is the number {raw}, not text",
+                line,
+                record_id,
+                hint="den Text in Anführungszeichen setzen / put the text in quotes",
+            )
+            return None
         text = str(raw).strip()
         if not text:
             self.problem(
@@ -288,6 +337,16 @@ class RecordChecker:
                     line,
                     record_id,
                     hint="remove it; names and texts are plain text",
+                )
+                return None
+            if category == "Cs":  # from an escape ("\ud800"): half a character, not UTF-8
+                self.problem(
+                    f"'{name}' enthält das halbe Zeichen U+{ord(char):04X} / contains half a "
+                    f"character, U+{ord(char):04X}",
+                    line,
+                    record_id,
+                    hint="das Escape korrigieren oder das Zeichen selbst schreiben / correct the "
+                    "escape, or write the character itself",
                 )
                 return None
             if not multiline and char == "\n":
@@ -322,7 +381,7 @@ class RecordChecker:
                 return dt.date.fromisoformat(raw.strip())
             except ValueError:
                 pass
-        self.problem(f"'{name}' is not a valid date: {raw!r}", line, record_id, hint=hint)
+        self.problem(f"'{name}' is not a valid date: {_describe(raw)}", line, record_id, hint=hint)
         return None
 
     def citations(self, raw: Any, line: int, record_id: str | None) -> list[Citation]:
@@ -343,6 +402,18 @@ class RecordChecker:
             passage = item.get("passage")
             if not isinstance(document, str) or passage is None:
                 self.problem("a source needs 'doc' and 'passage'", item_line, record_id, hint=hint)
+                continue
+            if not isinstance(passage, str):
+                # a quotation is words from the document: `.inf` or 400 digits, read by YAML
+                # as a number, is no quotation, even when its digits are
+                self.problem(
+                    f"'passage' ist Text, nicht {_describe(passage)} / 'passage' is text, not "
+                    f"{_describe(passage)}",
+                    item.line_of("passage"),
+                    record_id,
+                    hint="die Fundstelle in Anführungszeichen setzen / put the quotation in "
+                    'quotes: passage: "…"',
+                )
                 continue
             text = self.text(passage, "passage", item.line_of("passage"), record_id, multiline=True)
             if text is not None:
@@ -378,7 +449,7 @@ class RecordChecker:
             for position, item in enumerate(ids):
                 if not isinstance(item, str):
                     self.problem(
-                        f"'matches.{kind}' item {item!r} is not an id",
+                        f"'matches.{kind}' item {_describe(item)} is not an id",
                         ids.line_of(position),
                         record_id,
                     )
@@ -409,11 +480,30 @@ _REQUIRED_HINTS = {
 }
 
 
+def shorten(text: str) -> str:
+    """The text as a message quotes it: at most QUOTED_LENGTH characters, and printable
+    (half a character, from an escape like "\\ud800", cannot be written out)."""
+    short = text if len(text) <= QUOTED_LENGTH else text[:QUOTED_LENGTH] + "…"
+    return short.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _describe(value: Any) -> str:
-    if isinstance(value, LocatedDict) or isinstance(value, dict):
+    """A value as a message names it: containers by kind (an alias bomb's repr is endless),
+    everything else as its repr, cut short."""
+    if isinstance(value, dict):
         return "a mapping"
-    if isinstance(value, (LocatedList, list)):
+    if isinstance(value, (list, tuple, set)):
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, (str, bytes)) and len(value) > QUOTED_LENGTH:
+        return repr(value[:QUOTED_LENGTH]) + "…"
     return repr(value)
+
+
+def close_matches(value: Any, choices: Any, *, n: int) -> list[str]:
+    """difflib's suggestions, for short text only: a long one is no typo, and difflib's time
+    grows with its length, once per occurrence."""
+    if not isinstance(value, str) or len(value) > QUOTED_LENGTH:
+        return []
+    return difflib.get_close_matches(value, list(choices), n=n)

@@ -13,7 +13,15 @@ from typing import Any
 
 from graph.errors import Problem, SourceError
 from graph.sources import schema
-from graph.sources.fields import ID_PATTERN, PendingRef, ProblemSink, RecordChecker, Ref
+from graph.sources.fields import (
+    ID_PATTERN,
+    PendingRef,
+    ProblemSink,
+    RecordChecker,
+    Ref,
+    close_matches,
+    shorten,
+)
 from graph.sources.loader import LocatedDict, load_yaml
 from graph.sources.records import Municipality, Record, ReferenceSchemes, SourceData
 
@@ -40,10 +48,13 @@ def read_sources(
     schemes of an earlier read of the same folder, spares reading them again.
     """
     if not data_dir.is_dir():
+        exists = data_dir.exists()
         raise SourceError(
             [
                 Problem(
-                    "the data folder does not exist",
+                    "ist kein Ordner / is not a folder"
+                    if exists
+                    else "the data folder does not exist",
                     file=str(data_dir),
                     hint="pass --data with the folder that holds one sub-folder per municipality",
                 )
@@ -52,9 +63,8 @@ def read_sources(
         )
     reader = _Reader(data_dir, seeds_dir)
     data = reader.read(only, reference)
-    if reader.problems:
-        load_error = any(problem.exit_code_hint == 2 for problem in reader.problems)
-        raise SourceError(reader.problems, exit_code=2 if load_error else 1)
+    if reader.found:
+        raise SourceError(reader.listed(), exit_code=2 if reader.load_errors else 1)
     assert data is not None
     return data
 
@@ -102,7 +112,7 @@ class _Reader(ProblemSink):
         if only is not None:
             folders = [folder for folder in folders if folder.name in only]
         municipalities = [self.read_municipality(folder, reference) for folder in folders]
-        if self.problems:
+        if self.found:
             return None
         return SourceData(reference, [m for m in municipalities if m is not None])
 
@@ -114,7 +124,7 @@ class _Reader(ProblemSink):
             path = folder / file_name
             shown = self.display(path)
             loaded[spec.kind] = []
-            if not path.is_file():
+            if not _present(path):
                 self.problem(
                     "reference scheme file is missing",
                     shown,
@@ -125,7 +135,7 @@ class _Reader(ProblemSink):
             if document is None:
                 continue
             if not isinstance(document, LocatedDict):
-                self.problem("must be a mapping with keys 'scheme' and '{key}'", shown, 1)
+                self.problem(f"must be a mapping with keys 'scheme' and '{key}'", shown, 1)
                 continue
             self.unknown_keys(document, ("scheme", key), shown, None)
             checker = RecordChecker(self, shown, refs=None)
@@ -167,10 +177,10 @@ class _Reader(ProblemSink):
                 hint="use lower-case letters, digits and hyphens, e.g. 'muelheim-an-der-ruhr'",
             )
             return None
-        before = len(self.problems)
+        found_before, load_errors_before = self.found, self.load_errors
         pending: list[PendingRef] = []
         meta_path = folder / schema.MUNICIPALITY_FILE
-        if not meta_path.is_file():
+        if not _present(meta_path):
             self.problem(
                 "municipality folder has no municipality.yaml",
                 shown_folder,
@@ -199,7 +209,7 @@ class _Reader(ProblemSink):
             if path.name == schema.MUNICIPALITY_FILE or path.suffix not in {".yaml", ".yml"}:
                 continue
             self.read_file(path, records, pending)
-        if any(problem.exit_code_hint == 2 for problem in self.problems[before:]):
+        if self.load_errors > load_errors_before:
             # A file that cannot be parsed hides its records; checking references now would
             # only add confusing follow-up errors.
             return None
@@ -207,7 +217,7 @@ class _Reader(ProblemSink):
         self.check_documents(meta)
         self.resolve(slug, pending, index, reference)
         self.check_semantics(index, reference)
-        if len(self.problems) > before:
+        if self.found > found_before:
             return None
         return Municipality(slug=slug, record=meta, records=records, index=index)
 
@@ -240,7 +250,7 @@ class _Reader(ProblemSink):
         shown = self.display(path)
         document, problem = load_yaml(path, shown)
         if problem is not None:
-            self.problems.append(problem)
+            self.add(problem)
             return None
         if document is None:
             self.problem("the file is empty", shown, 1, hint="add records or delete the file")
@@ -273,7 +283,9 @@ class _Reader(ProblemSink):
 
     def check_documents(self, meta: Record) -> None:
         for document in meta.children("documents"):
-            if document.values["kind"] == schema.FICTIONAL_DOCUMENT_KIND:
+            # a document without 'kind' or 'file' has been reported already
+            file_name = document.get("file")
+            if document.get("kind") == schema.FICTIONAL_DOCUMENT_KIND:
                 # Generated data cites a document that exists nowhere; only a municipality
                 # that says it is fictional may do so, so real data keeps its checks.
                 if not meta.get("fictional"):
@@ -287,12 +299,11 @@ class _Reader(ProblemSink):
                         "fictional",
                     )
                 continue
-            if self.seeds_dir is None:
+            if self.seeds_dir is None or file_name is None:
                 continue
-            if not (self.seeds_dir / document.values["file"]).is_file():
+            if not _is_file(self.seeds_dir / file_name):
                 self.problem(
-                    f"source document file '{document.values['file']}' not found in "
-                    f"{self.seeds_dir}",
+                    f"source document file '{shorten(file_name)}' not found in {self.seeds_dir}",
                     document.file,
                     document.line,
                     record_id=document.id,
@@ -334,10 +345,10 @@ class _Reader(ProblemSink):
             for reference_kind in REFERENCE_KINDS:
                 if reference_kind in ref.targets:
                     candidates.extend(reference_ids[reference_kind])
-            close = difflib.get_close_matches(ref.value, candidates, n=3)
+            close = close_matches(ref.value, candidates, n=3)
             hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
             self.problem(
-                f"'{ref.field}' names '{ref.value}', but no {wanted} has that id",
+                f"'{ref.field}' names '{shorten(ref.value)}', but no {wanted} has that id",
                 ref.file,
                 ref.line,
                 record_id=ref.record_id,
@@ -345,12 +356,13 @@ class _Reader(ProblemSink):
             )
 
     def check_semantics(self, index: dict[str, Record], reference: ReferenceSchemes) -> None:
-        form_kinds = {form.id: form.values["kind"] for form in reference.organisation_forms}
+        # a form without a valid 'kind' has been reported in data/reference/ already
+        form_kinds = {form.id: form.get("kind") for form in reference.organisation_forms}
         for record in index.values():
             form = record.get("form")
             if isinstance(form, Ref) and record.kind in FORM_KIND_FOR:
                 allowed = FORM_KIND_FOR[record.kind]
-                if form_kinds.get(form.id) not in allowed:
+                if form_kinds.get(form.id) not in (*allowed, None):
                     fitting = sorted(f for f, k in form_kinds.items() if k in allowed)
                     self.problem(
                         f"form '{form.id}' does not fit a {_KIND_NAMES[record.kind]}",
@@ -370,7 +382,7 @@ class _Reader(ProblemSink):
             if target is None or target.kind != "document":
                 documents = [i for i, r in index.items() if r.kind == "document"]
                 self.problem(
-                    f"source names document '{citation.document}', which is not declared",
+                    f"source names document '{shorten(citation.document)}', which is not declared",
                     record.file,
                     record.line,
                     record_id=record.id,
@@ -410,6 +422,19 @@ _KIND_NAMES = {
     "paper": "council paper",
     "event": "event",
 }
+
+
+def _present(path: Path) -> bool:
+    """Whether something stands at the path: a named pipe or a broken link is there, and is
+    named as such when it is read, rather than reported missing."""
+    return path.exists() or path.is_symlink()
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, say
+        return False
 
 
 def _walk(record: Record) -> list[Record]:
