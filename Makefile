@@ -1,7 +1,7 @@
 # Convenience targets; the README's two quick-start commands do not need make.
 PYTHON ?= .venv/bin/python
 
-.PHONY: setup test bench lint test-virtuoso
+.PHONY: setup test test-fast bench lint test-virtuoso
 
 setup:
 	python3 -m venv .venv
@@ -9,6 +9,11 @@ setup:
 
 test:
 	$(PYTHON) -m pytest -q
+
+# everything but the browser, server and slow tests (markers in pyproject.toml), in under a
+# minute; scripts/test and CI run them all
+test-fast:
+	$(PYTHON) -m pytest -q -m "not browser and not server and not slow"
 
 lint:
 	.venv/bin/ruff check .

@@ -52,9 +52,10 @@ from graph.namespaces import (
 from graph.reasoning import reason_about
 from graph.settings import Settings
 from graph.shapes import ShapeChecker, UnsupportedShapes
-from graph.sources import ReferenceSchemes, municipality_folders, read_sources
+from graph.sources import ReferenceSchemes, kinds, municipality_folders, read_sources
+from graph.sources.documents import check_passages, in_own_folder
 from graph.sources.schema import FICTIONAL_DOCUMENT_KIND
-from graph.store import (
+from graph.store.builds import (
     build_lock,
     current_build,
     store_write_error,
@@ -83,6 +84,8 @@ class PreparedMunicipality:
     seconds: dict[str, float] = field(default_factory=dict)
     #: how its consistency was checked: graph.reasoning.HERMIT or .RULES
     consistency_route: str = ""
+    #: what was not checked, and why: documents whose text is not at hand
+    notes: list[Problem] = field(default_factory=list)
 
     def entry(self, fingerprint: str) -> MunicipalityEntry:
         return MunicipalityEntry(
@@ -120,6 +123,11 @@ class PreparedGraphs:
         return {m.slug: m.consistency_route for m in self.municipalities}
 
     @property
+    def notes(self) -> list[Problem]:
+        """What was not checked, and why (a document whose text is not at hand, once each)."""
+        return [note for m in self.municipalities for note in m.notes]
+
+    @property
     def graphs(self) -> dict[URIRef, Graph]:
         """Every named graph as an rdflib graph (parsed anew; meant for small data and tests)."""
         graphs = dict(self.shared)
@@ -146,6 +154,8 @@ class BuildSummary:
     full: bool = True
     #: rebuilt municipality → how its consistency was checked (graph.reasoning.HERMIT/RULES)
     consistency_routes: dict[str, str] = field(default_factory=dict)
+    #: what the rebuilt municipalities' checks could not check (PreparedGraphs.notes)
+    notes: list[Problem] = field(default_factory=list)
 
     @property
     def triples(self) -> int:
@@ -293,6 +303,11 @@ def prepare_municipality(
     started = time.perf_counter()
     data = read_sources(data_dir, seeds_dir, only={slug}, reference=context.reference)
     municipality = data.municipalities[0]
+    folder = data_dir / slug
+    # every passage in its document, where the document's text is at hand
+    passages = check_passages(municipality, folder, seeds_dir, display=_shown(data_dir, slug))
+    if passages.problems:
+        raise SourceError(passages.problems)
     seconds["read"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -324,17 +339,25 @@ def prepare_municipality(
         },
         triples={stated_iri: len(mapped.graph), inferred_iri: reasoned.triple_count},
         entities=count_entities(mapped.graph),
-        # generated data's document exists nowhere, so it is no file to look for
+        # the documents in the documents folder, whose presence a rebuild checks; generated
+        # data's document exists nowhere, and the municipality's own are in its folder
         documents=[
             str(d.values["file"])
             for d in municipality.record.children("documents")
             if d.values["kind"] != FICTIONAL_DOCUMENT_KIND
+            and not in_own_folder(str(d.values["file"]), folder)
         ],
+        notes=passages.notes,
     )
     seconds["serialise"] = time.perf_counter() - started
     prepared.seconds = seconds
     prepared.consistency_route = reasoned.consistency.route
     return prepared
+
+
+def _shown(data_dir: Path, slug: str) -> str:
+    """A municipality's folder as messages name it: data/<slug>, as the reader names files."""
+    return f"{data_dir.name}/{slug}"
 
 
 def _prepare_one(
@@ -531,6 +554,7 @@ def _build(
         removed,
         full=False,
         routes=prepared.consistency_routes(),
+        notes=prepared.notes,
     )
 
 
@@ -568,6 +592,7 @@ def _build_all(
         [],
         full=True,
         routes=prepared.consistency_routes(),
+        notes=prepared.notes,
     )
 
 
@@ -580,6 +605,7 @@ def _summary(
     *,
     full: bool,
     routes: dict[str, str],
+    notes: list[Problem],
 ) -> BuildSummary:
     triples = dict(manifest.shared_graphs)
     for entry in manifest.municipalities.values():
@@ -593,6 +619,7 @@ def _summary(
         removed=removed,
         full=full,
         consistency_routes=routes,
+        notes=notes,
     )
 
 
@@ -612,24 +639,13 @@ def summarise(prepared: PreparedGraphs, store_path: Path | None) -> BuildSummary
         [],
         full=True,
         routes=prepared.consistency_routes(),
+        notes=prepared.notes,
     )
 
 
+#: German plural → class, for the build's summary: the counted kinds (graph/sources/kinds.py)
 ENTITY_CLASSES = {
-    "Verwaltungseinheiten": "http://www.w3.org/ns/org#OrganizationalUnit",
-    "Gremien": str(IKG.PoliticalBody),
-    "Netzwerke": "http://www.w3.org/ns/org#OrganizationalCollaboration",
-    "Mitgliedschaften": "http://www.w3.org/ns/org#Membership",
-    "Konzeptfassungen": str(IKG.ConceptEdition),
-    "Handlungsfelder": str(IKG.ActionField),
-    "Ziele": str(IKG.Goal),
-    "Indikatoren": str(IKG.Indicator),
-    "Maßnahmen": str(IKG.Measure),
-    "Förderungen": str(IKG.Funding),
-    "Vorlagen": str(IKG.Paper),
-    "Beratungen": str(IKG.Consultation),
-    "Ereignisse": str(IKG.Event),
-    "Quelldokumente": str(IKG.SourceDocument),
+    kind.plural: str(kind.rdf_class) for kind in kinds.KINDS if kind.counted and kind.rdf_class
 }
 
 

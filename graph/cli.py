@@ -1,11 +1,15 @@
 """`ikg`: a thin click group over the library.
 
-Exit codes: 0 fine, 1 the data does not conform, 2 usage or load error.
+Exit codes: 0 fine, 1 the data does not conform, 2 usage or load error. An IkgError becomes
+its message and exit code in one place (``IkgGroup.invoke``); a wrong command line is a click
+usage error (exit 2). `ikg serve` lives with the web app (webapp/serve.py), which graph/ never
+imports: the console script (webapp/cli.py) is this group with that command added.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import sys
 from pathlib import Path
@@ -27,7 +31,8 @@ def _progress(message: str) -> None:
         click.echo(message, err=True)
 
 
-def _fail(error: IkgError) -> None:
+def report_error(error: IkgError) -> None:
+    """An IkgError as the command line shows it, on stderr."""
     if isinstance(error, SourceError):
         click.echo(str(error), err=True)
         click.echo(
@@ -37,7 +42,24 @@ def _fail(error: IkgError) -> None:
         )
     else:
         click.echo(f"Fehler: {error}", err=True)
-    sys.exit(error.exit_code)
+
+
+class IkgGroup(click.Group):
+    """The `ikg` group: a command that raises an IkgError ends with its message and its exit
+    code (1 the data does not conform, 2 usage or load error), never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except IkgError as error:
+            report_error(error)
+            ctx.exit(error.exit_code)
+
+    def with_commands(self, *commands: click.Command) -> IkgGroup:
+        """This group with ``commands`` added, leaving this one as it is."""
+        group = copy.copy(self)
+        group.commands = {**self.commands, **{command.name: command for command in commands}}
+        return group
 
 
 def _data_option(function):
@@ -92,7 +114,7 @@ def _open_store(settings: Settings, store: str | None):
     return open_store(settings, store)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=IkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="integrationsgraph")
 def main() -> None:
     """Integrationsgraph: the knowledge graph of municipal integration work.
@@ -126,19 +148,15 @@ def build(data_dir: Path | None, store_path: Path | None, full: bool, with_examp
     from graph.build import build as run_build
 
     settings = _settings()
-    try:
-        with _data_folder(data_dir or settings.data_dir, with_example) as folder:
-            summary = run_build(
-                folder,
-                store_path or settings.store_path,
-                seeds_dir=settings.seeds_dir,
-                builds_kept=settings.builds_kept,
-                progress=_progress,
-                full=full,
-            )
-    except IkgError as error:
-        _fail(error)
-        return
+    with _data_folder(data_dir or settings.data_dir, with_example) as folder:
+        summary = run_build(
+            folder,
+            store_path or settings.store_path,
+            seeds_dir=settings.seeds_dir,
+            builds_kept=settings.builds_kept,
+            progress=_progress,
+            full=full,
+        )
     _print_summary(summary)
     if not summary.full:
         click.echo(
@@ -176,6 +194,9 @@ def _print_summary(summary) -> None:
         f"({seconds:.1f} s)"
     )
     _print_consistency_routes(summary)
+    # what the checks could not check (a document whose text is not at hand), once each
+    for note in summary.notes:
+        click.echo(f"Hinweis / note: {note}", err=True)
 
 
 def _print_consistency_routes(summary) -> None:
@@ -201,12 +222,8 @@ def validate(data_dir: Path | None, with_example: bool) -> None:
     from graph.build import prepare, summarise
 
     settings = _settings()
-    try:
-        with _data_folder(data_dir or settings.data_dir, with_example) as folder:
-            prepared = prepare(folder, settings.seeds_dir, _progress)
-    except IkgError as error:
-        _fail(error)
-        return
+    with _data_folder(data_dir or settings.data_dir, with_example) as folder:
+        prepared = prepare(folder, settings.seeds_dir, _progress)
     _print_summary(summarise(prepared, None))
     click.echo("Die Daten sind gültig. / The data conforms.")
 
@@ -243,7 +260,7 @@ def query(
     ikg query action-fields --param municipality=leverkusen --format json
     """
     from graph.queries import describe, get_query, load_queries, run_named_query
-    from graph.results import render
+    from graph.result_formats import render
 
     settings = _settings()
     queries = load_queries(settings.queries_dir)
@@ -261,17 +278,13 @@ def query(
             )
             click.echo(f"{query_name:{width}}  {named.title_de} ({parameters})")
         return
-    try:
-        named = get_query(queries, name)
-        if show_help:
-            click.echo(named.help_text())
-            return
-        values = _parse_params(params, named)
-        opened = _open_store(settings, store)
-        result = run_named_query(opened, named, values, row_cap=settings.row_cap)
-    except IkgError as error:
-        _fail(error)
+    named = get_query(queries, name)
+    if show_help:
+        click.echo(named.help_text())
         return
+    values = _parse_params(params, named)
+    opened = _open_store(settings, store)
+    result = run_named_query(opened, named, values, row_cap=settings.row_cap)
     click.echo(render(result, output_format, named.columns))
 
 
@@ -306,35 +319,21 @@ def sparql(sparql: str | None, query_file, output_format: str, store: str | None
     viewer's /sparql, the query runs in a worker process without network access, stopped
     after IKG_QUERY_TIMEOUT seconds.
     """
-    from graph.query_worker import QueryWorkers
-    from graph.read_only import check_read_only, mentions_service
-    from graph.results import render
-    from graph.store import EmbeddedStore
+    from graph.read_only import check_read_only
+    from graph.result_formats import render
+    from graph.store.workers import WorkerStore
 
     settings = _settings()
     if (sparql is None) == (query_file is None):
-        click.echo("Fehler: give a query text or -f FILE (exactly one).", err=True)
-        sys.exit(2)
+        raise click.UsageError(
+            "Geben Sie genau eines an: einen Abfragetext oder -f DATEI. / "
+            "Give a query text or -f FILE (exactly one)."
+        )
     text = sparql if sparql is not None else query_file.read()
-    try:
-        # no SERVICE: the product never calls out to other servers
-        check_read_only(text)
-        opened = _open_store(settings, store)
-        timeout = settings.query_timeout
-        if isinstance(opened, EmbeddedStore):
-            build = opened.path.resolve()
-            with contextlib.closing(QueryWorkers(build, warm=1)) as workers:
-                result = workers.query(
-                    build, text, timeout_seconds=timeout, row_cap=settings.row_cap
-                )
-        else:  # a remote store runs it, once a worker has confirmed the guard
-            if mentions_service(text):
-                with contextlib.closing(QueryWorkers(None, warm=1)) as workers:
-                    workers.check(text, timeout_seconds=timeout)
-            result = opened.query(text, row_cap=settings.row_cap)
-    except IkgError as error:
-        _fail(error)
-        return
+    check_read_only(text)  # an update is refused before any store is opened
+    opened = WorkerStore(_open_store(settings, store), timeout_seconds=settings.query_timeout)
+    with contextlib.closing(opened):
+        result = opened.query(text, row_cap=settings.row_cap)
     click.echo(render(result, output_format))
 
 
@@ -359,11 +358,7 @@ def export(
     from graph.export import export as run_export
 
     settings = _settings()
-    try:
-        data = run_export(_open_store(settings, store), export_format, municipality)
-    except IkgError as error:
-        _fail(error)
-        return
+    data = run_export(_open_store(settings, store), export_format, municipality)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -384,11 +379,7 @@ def analyse(municipality: str, output_format: str, store: str | None) -> None:
     from graph.analysis.report import render
 
     settings = _settings()
-    try:
-        analysis = run_analysis(_open_store(settings, store), municipality)
-    except IkgError as error:
-        _fail(error)
-        return
+    analysis = run_analysis(_open_store(settings, store), municipality)
     click.echo(render(analysis, output_format))
 
 
@@ -421,7 +412,7 @@ def analyse(municipality: str, output_format: str, store: str | None) -> None:
     type=click.IntRange(min=1),
     default=None,
     help="Most triples per request; a larger graph goes up in chunks into a staging graph "
-    "and is moved into place at once (default: 5000).",
+    "and is moved into place at once (default: 1000).",
 )
 @click.option(
     "--timeout",
@@ -454,55 +445,36 @@ def push(
     IKG_STORE_TOKEN. If the push cannot finish (exit 2), the message says which graph is in
     which state; running it again repairs them.
     """
-    from graph import push as pushing
-    from graph.remote import Credentials
-    from graph.settings import Settings as Defaults
-    from graph.settings import is_endpoint_url
-    from graph.store import EmbeddedStore
+    from graph.store.push import PushTarget, push_source
+    from graph.store.push import push as run_push
 
     settings = _settings()
-    query_url = endpoint or (settings.store if settings.store_is_remote else None)
-    if query_url is None or not is_endpoint_url(query_url):
-        click.echo(
-            "Fehler: give the server's SPARQL query endpoint with --endpoint http(s)://… "
-            "(or set IKG_STORE to it).",
-            err=True,
-        )
-        sys.exit(2)
-    source_path = store_path or (
-        Defaults().store_path if settings.store_is_remote else settings.store_path
-    )
-    target = pushing.PushTarget(
-        query_url=query_url,
-        update_url=pushing.update_url_for(query_url, update_url or settings.store_update),
-        credentials=Credentials.from_settings(settings),
-        timeout_seconds=timeout_seconds or settings.query_timeout,
-        retries=pushing.DEFAULT_RETRIES if retries is None else retries,
+    target = PushTarget.from_settings(
+        settings,
+        endpoint=endpoint,
+        update_url=update_url,
+        timeout_seconds=timeout_seconds,
+        retries=retries,
     )
 
     def report_retry(message: str) -> None:
         click.echo(f"\nWarnung: {message}", err=True)
 
-    try:
-        source = EmbeddedStore(source_path)
-        total = source.quad_count()
-        with contextlib.ExitStack() as stack:
-            on_progress = None
-            if sys.stderr.isatty():
-                bar = stack.enter_context(
-                    click.progressbar(length=total, label="Hochladen", file=sys.stderr)
-                )
-                on_progress = bar.update
-            summary = pushing.push(
-                source,
-                target,
-                chunk_triples=chunk_triples or pushing.DEFAULT_CHUNK_TRIPLES,
-                on_progress=on_progress,
-                on_retry=report_retry,
+    source = push_source(settings, store_path)
+    with contextlib.ExitStack() as stack:
+        on_progress = None
+        if sys.stderr.isatty():
+            bar = stack.enter_context(
+                click.progressbar(length=source.quad_count(), label="Hochladen", file=sys.stderr)
             )
-    except IkgError as error:
-        _fail(error)
-        return
+            on_progress = bar.update
+        summary = run_push(
+            source,
+            target,
+            chunk_triples=chunk_triples,
+            on_progress=on_progress,
+            on_retry=report_retry,
+        )
     retried = f", {summary.retried} davon wiederholt" if summary.retried else ""
     click.echo(
         f"{len(summary.graphs)} Graphen mit {summary.triples} Tripeln nach {summary.url} "
@@ -551,12 +523,8 @@ def generate(count: int, seed: int, out_dir: Path, force: bool) -> None:
     from graph.generator import check_target, write_generated_data
 
     started = time.perf_counter()
-    try:
-        check_target(out_dir, force=force)
-        slugs = write_generated_data(out_dir, municipalities=count, seed=seed)
-    except IkgError as error:
-        _fail(error)
-        return
+    check_target(out_dir, force=force)
+    slugs = write_generated_data(out_dir, municipalities=count, seed=seed)
     shown = ", ".join(slugs) if len(slugs) <= 3 else f"{slugs[0]} … {slugs[-1]}"
     click.echo(
         f"{len(slugs)} fiktive Kommunen ({shown}) mit Seed {seed} nach {out_dir} geschrieben "
@@ -564,15 +532,6 @@ def generate(count: int, seed: int, out_dir: Path, force: bool) -> None:
         "--store PATH"
     )
 
-
-def _register_serve() -> None:
-    # The web viewer lives in webapp/; its command is kept beside it, registered here.
-    from graph.serve import serve
-
-    main.add_command(serve)
-
-
-_register_serve()
 
 if __name__ == "__main__":
     main()

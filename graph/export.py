@@ -10,7 +10,7 @@ from rdflib import URIRef
 from graph.errors import StoreError
 from graph.namespaces import PREFIXES, municipality_graph
 from graph.result_formats import xml_safe
-from graph.store import Store, ntriples_in_graph
+from graph.store.interface import Store, ntriples_in_graph
 
 RDF_FORMATS = ("ttl", "trig", "nq", "jsonld")
 #: the membership network (actors and networks) for graph tools such as Gephi

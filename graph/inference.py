@@ -43,7 +43,7 @@ from graph.namespaces import (
     inferred_graph,
     municipality_graph,
 )
-from graph.store import from_oxigraph
+from graph.store.interface import from_oxigraph
 
 _SCRATCH = str(GRAPH["rules/"])
 _PREFIXES = {**PREFIXES, "rules": _SCRATCH}

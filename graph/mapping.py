@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from graph.namespaces import (
     ACTOR_TYPE_SCHEME,
     DCTERMS,
     IKG,
+    OPARL,
     ORG,
     ORGANISATION_FORM_SCHEME,
     PROV,
@@ -34,15 +35,33 @@ from graph.namespaces import (
     actor_type_iri,
     entity_iri,
     municipality_iri,
+    office_statement_iri,
     organisation_form_iri,
     role_iri,
     sub_iri,
+    table_row_iri,
 )
 from graph.settings import PROJECT_ROOT
-from graph.sources import Municipality, Record, Ref, ReferenceSchemes
+from graph.sources import Municipality, Record, Ref, ReferenceSchemes, kinds
+from graph.sources.kinds import Kind
+from graph.sources.records import Citation, OParlCitation, Source, TableCitation
 
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "ikg.ttl"
 SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
+
+#: German names of the OParl types a source may be (OParl 1.1); others keep their own name
+OPARL_TYPE_NAMES = {
+    "Paper": "Vorlage",
+    "Meeting": "Sitzung",
+    "AgendaItem": "Tagesordnungspunkt",
+    "Consultation": "Beratung",
+    "Body": "Körperschaft",
+    "Organization": "Gremium",
+    "File": "Datei",
+    "Location": "Ort",
+    "LegislativeTerm": "Wahlperiode",
+    "System": "System",
+}
 
 MATCH_PROPERTIES = {
     "exact": SKOS.exactMatch,
@@ -69,36 +88,30 @@ def german_date(value: dt.date) -> str:
 # -- reference schemes -------------------------------------------------------------------
 
 
+#: kind of reference scheme → its scheme's IRI and the IRI of one of its concepts
+REFERENCE_SCHEMES: dict[Kind, tuple[URIRef, Callable[[str], URIRef]]] = {
+    kinds.REFERENCE_FIELD: (ACTION_FIELD_SCHEME, action_field_reference_iri),
+    kinds.ACTOR_TYPE: (ACTOR_TYPE_SCHEME, actor_type_iri),
+    kinds.ORGANISATION_FORM: (ORGANISATION_FORM_SCHEME, organisation_form_iri),
+}
+
+
 def map_reference(reference: ReferenceSchemes) -> Graph:
     graph = Graph()
-    schemes = (
-        (
-            ACTION_FIELD_SCHEME,
-            "reference-field",
-            reference.action_fields,
-            action_field_reference_iri,
-        ),
-        (ACTOR_TYPE_SCHEME, "actor-type", reference.actor_types, actor_type_iri),
-        (
-            ORGANISATION_FORM_SCHEME,
-            "organisation-form",
-            reference.organisation_forms,
-            organisation_form_iri,
-        ),
-    )
-    for scheme_iri, kind, records, iri_of in schemes:
+    for kind in kinds.REFERENCE_KINDS:
+        scheme_iri, iri_of = REFERENCE_SCHEMES[kind]
         graph.add((scheme_iri, RDF.type, SKOS.ConceptScheme))
-        scheme_record = reference.scheme_labels.get(kind)
+        scheme_record = reference.scheme_labels.get(kind.name)
         if scheme_record is not None:
             graph.add((scheme_iri, SKOS.prefLabel, de(scheme_record.values["label"])))
             _add_text(graph, scheme_iri, SKOS.definition, scheme_record.get("description"))
-        for record in records:
+        for record in reference.of_kind(kind.name):
             concept = iri_of(record.id)
             graph.add((concept, RDF.type, SKOS.Concept))
-            if kind == "reference-field":
+            if kind is kinds.REFERENCE_FIELD:
                 graph.add((concept, RDF.type, IKG.ReferenceActionField))
                 graph.add((concept, IKG.referenceGroup, Literal(record.values["group"])))
-            if kind == "organisation-form":
+            if kind is kinds.ORGANISATION_FORM:
                 graph.add((concept, IKG.formKind, Literal(record.values["kind"])))
             graph.add((concept, SKOS.inScheme, scheme_iri))
             graph.add((concept, SKOS.topConceptOf, scheme_iri))
@@ -129,6 +142,23 @@ class MappedMunicipality:
     locations: dict[URIRef, Location] = dataclasses.field(default_factory=dict)
 
 
+#: kind → the method of _MunicipalityMapper that maps a record of it (``@maps``); nested
+#: kinds are mapped by the mapper of the kind that holds them
+MAPPERS: dict[Kind, Callable[[_MunicipalityMapper, Record], None]] = {}
+
+
+def maps(kind: Kind) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register the decorated method as the mapper of ``kind`` (graph/sources/kinds.py)."""
+
+    def register(method: Callable[..., None]) -> Callable[..., None]:
+        if kind in MAPPERS:
+            raise AssertionError(f"two mappers for the kind {kind.name}")
+        MAPPERS[kind] = method
+        return method
+
+    return register
+
+
 class _MunicipalityMapper:
     def __init__(self, municipality: Municipality) -> None:
         self.municipality = municipality
@@ -142,14 +172,11 @@ class _MunicipalityMapper:
     def iri(self, ref: Ref | str) -> URIRef:
         if isinstance(ref, str):
             return entity_iri(self.slug, ref)
-        if ref.kind == "municipality":
+        if ref.kind == kinds.MUNICIPALITY.name:
             return self.city
-        if ref.kind == "reference-field":
-            return action_field_reference_iri(ref.id)
-        if ref.kind == "actor-type":
-            return actor_type_iri(ref.id)
-        if ref.kind == "organisation-form":
-            return organisation_form_iri(ref.id)
+        kind = kinds.BY_NAME[ref.kind]
+        if kind.reference:
+            return REFERENCE_SCHEMES[kind][1](ref.id)
         return entity_iri(self.slug, ref.id)
 
     def label_of(self, ref: Ref) -> str:
@@ -172,15 +199,56 @@ class _MunicipalityMapper:
         self.cite(subject, record)
 
     def cite(self, subject: URIRef, record: Record) -> None:
+        """The record's sources: prov:wasDerivedFrom each, and a prov:Derivation that keeps
+        the quoted passage of a document."""
         self.locations.setdefault(subject, Location(record.file, record.line, record.id))
         for number, citation in enumerate(record.sources, start=1):
-            document = entity_iri(self.slug, citation.document)
+            source = self.source(citation, record)
             derivation = sub_iri(subject, "source", number)
-            self.graph.add((subject, PROV.wasDerivedFrom, document))
+            self.graph.add((subject, PROV.wasDerivedFrom, source))
             self.graph.add((subject, PROV.qualifiedDerivation, derivation))
             self.graph.add((derivation, RDF.type, PROV.Derivation))
-            self.graph.add((derivation, PROV.entity, document))
-            self.graph.add((derivation, IKG.passage, de(citation.passage)))
+            self.graph.add((derivation, PROV.entity, source))
+            if isinstance(citation, Citation):
+                self.graph.add((derivation, IKG.passage, de(citation.passage)))
+
+    def source(self, citation: Source, record: Record) -> URIRef:
+        """The node a citation derives from; a document's is described by map_document, the
+        other kinds' here (their triples are the same however many records cite them)."""
+        if isinstance(citation, Citation):
+            return entity_iri(self.slug, citation.document)
+        if isinstance(citation, OParlCitation):
+            node = URIRef(citation.url)
+            kind = OPARL_TYPE_NAMES.get(citation.oparl_type, citation.oparl_type or "Objekt")
+            label = f"{kind} im Ratsinformationssystem: {citation.name or citation.url}"
+            self.source_node(node, IKG.OParlObject, label, record)
+            self.graph.add((node, IKG.fileName, Literal(citation.file)))
+            if citation.oparl_type:
+                self.graph.add((node, DCTERMS.type, OPARL[citation.oparl_type]))
+            return node
+        if isinstance(citation, TableCitation):
+            node = table_row_iri(self.slug, citation.file, citation.sheet, citation.row)
+            sheet = f", Blatt {citation.sheet}" if citation.sheet is not None else ""
+            label = f"Tabelle {citation.file}{sheet}, Zeile {citation.row}"
+            self.source_node(node, IKG.TableRow, label, record)
+            self.graph.add((node, IKG.fileName, Literal(citation.file)))
+            if citation.sheet is not None:
+                self.graph.add((node, IKG.sheet, Literal(citation.sheet)))
+            self.graph.add((node, IKG.rowNumber, Literal(citation.row)))
+            return node
+        unit = Ref("unit", citation.office)
+        node = office_statement_iri(self.slug, citation.office, citation.date.isoformat())
+        label = f"Angabe von {self.label_of(unit)} vom {german_date(citation.date)}"
+        self.source_node(node, IKG.OfficeStatement, label, record)
+        self.graph.add((node, PROV.wasAttributedTo, self.iri(unit)))
+        self.graph.add((node, DCTERMS.date, Literal(citation.date)))
+        return node
+
+    def source_node(self, node: URIRef, rdf_type: URIRef, label: str, record: Record) -> None:
+        self.locations.setdefault(node, Location(record.file, record.line, record.id))
+        self.graph.add((node, RDF.type, rdf_type))
+        self.graph.add((node, IKG.municipality, self.city))
+        self.graph.add((node, SKOS.prefLabel, de(label)))
 
     def period(self, subject: URIRef, predicate: URIRef, record: Record) -> None:
         """from/until as a time:Interval; vague wording ('ab Oktober 2019') as ikg:dateText."""
@@ -244,25 +312,21 @@ class _MunicipalityMapper:
     # kinds -----------------------------------------------------------------------------
 
     def map(self) -> MappedMunicipality:
-        self.map_municipality(self.municipality.record)
-        mappers = {
-            "unit": self.map_unit,
-            "body": self.map_body,
-            "actor": self.map_actor,
-            "network": self.map_network,
-            "concept": self.map_concept,
-            "goal": self.map_goal,
-            "indicator": self.map_indicator,
-            "measure": self.map_measure,
-            "funding": self.map_funding,
-            "paper": self.map_paper,
-            "event": self.map_event,
-        }
-        for kind, mapper in mappers.items():
-            for record in self.municipality.of_kind(kind):
-                mapper(record)
+        for kind in kinds.TOP_LEVEL:
+            # a kind without a mapper would silently be left out of the graph
+            mapper = MAPPERS.get(kind)
+            if mapper is None:
+                raise AssertionError(f"no mapper for the kind {kind.name} (@maps in mapping.py)")
+            records = (
+                [self.municipality.record]
+                if kind is kinds.MUNICIPALITY
+                else self.municipality.of_kind(kind.name)
+            )
+            for record in records:
+                mapper(self, record)
         return MappedMunicipality(self.slug, self.graph, self.locations)
 
+    @maps(kinds.MUNICIPALITY)
     def map_municipality(self, record: Record) -> None:
         city = self.city
         self.entity(city, (IKG.Municipality, ORG.FormalOrganization), record)
@@ -282,8 +346,11 @@ class _MunicipalityMapper:
         self.graph.add((subject, DCTERMS.title, de(record.values["title"])))
         self.graph.add((subject, IKG.fileName, Literal(record.values["file"])))
         self.graph.add((subject, IKG.documentType, de(record.values["kind"])))
+        if record.get("url"):
+            self.graph.add((subject, DCTERMS.source, URIRef(record.values["url"])))
         self.when(subject, record)
 
+    @maps(kinds.UNIT)
     def map_unit(self, record: Record) -> None:
         self.organisation(
             record,
@@ -291,6 +358,7 @@ class _MunicipalityMapper:
             (Ref("actor-type", "kommunalverwaltung"), record.values["form"]),
         )
 
+    @maps(kinds.BODY)
     def map_body(self, record: Record) -> None:
         self.organisation(
             record,
@@ -298,6 +366,7 @@ class _MunicipalityMapper:
             (Ref("actor-type", "politisches-gremium"), record.values["form"]),
         )
 
+    @maps(kinds.ACTOR)
     def map_actor(self, record: Record) -> None:
         actor_type: Ref = record.values["type"]
         rdf_type = ORG.FormalOrganization if actor_type.id == "kommune" else ORG.Organization
@@ -306,6 +375,7 @@ class _MunicipalityMapper:
             self.graph.add((subject, IKG.collective, Literal(True)))
         self.add(subject, IKG.countText, _german(record.get("count_text")))
 
+    @maps(kinds.NETWORK)
     def map_network(self, record: Record) -> None:
         network = self.organisation(
             record, (ORG.OrganizationalCollaboration,), (record.values["form"],)
@@ -340,6 +410,7 @@ class _MunicipalityMapper:
             self.period(membership, ORG.memberDuring, member)
             self.cite(membership, member)
 
+    @maps(kinds.CONCEPT)
     def map_concept(self, record: Record) -> None:
         concept = self.iri(record.id)
         self.entity(concept, (IKG.IntegrationConcept,), record)
@@ -373,6 +444,7 @@ class _MunicipalityMapper:
                 for target in targets:
                     self.graph.add((field, MATCH_PROPERTIES[match_kind], self.iri(target)))
 
+    @maps(kinds.GOAL)
     def map_goal(self, record: Record) -> None:
         goal = self.iri(record.id)
         self.entity(goal, (IKG.Goal,), record)
@@ -383,6 +455,7 @@ class _MunicipalityMapper:
             self.graph.add((goal, IKG.actionField, self.iri(field)))
         self.responsibilities(goal, record)
 
+    @maps(kinds.INDICATOR)
     def map_indicator(self, record: Record) -> None:
         indicator = self.iri(record.id)
         self.entity(indicator, (IKG.Indicator,), record)
@@ -393,6 +466,7 @@ class _MunicipalityMapper:
             self.graph.add((indicator, IKG.indicatorFor, self.iri(goal)))
         self.responsibilities(indicator, record)
 
+    @maps(kinds.MEASURE)
     def map_measure(self, record: Record) -> None:
         measure = self.iri(record.id)
         self.entity(measure, (IKG.Measure,), record)
@@ -411,6 +485,7 @@ class _MunicipalityMapper:
         role = record.get("lead_role") or "Federführung"
         self.responsibility(measure, record.values["label"], 1, lead, role, record)
 
+    @maps(kinds.FUNDING)
     def map_funding(self, record: Record) -> None:
         funding = self.iri(record.id)
         funder: Ref = record.values["funder"]
@@ -429,6 +504,7 @@ class _MunicipalityMapper:
         self.add(funding, IKG.programme, _german(record.get("programme")))
         self.period(funding, DCTERMS.temporal, record)
 
+    @maps(kinds.PAPER)
     def map_paper(self, record: Record) -> None:
         paper = self.iri(record.id)
         reference = record.values["reference"]
@@ -468,6 +544,7 @@ class _MunicipalityMapper:
         self.add(node, IKG.result, _german(record.get("result")))
         self.cite(node, record)
 
+    @maps(kinds.EVENT)
     def map_event(self, record: Record) -> None:
         event = self.iri(record.id)
         self.entity(event, (IKG.Event, PROV.Activity), record)

@@ -6,6 +6,8 @@ gives the same IRIs and links from outside keep working.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from rdflib import URIRef
 from rdflib.namespace import (
     DCTERMS,
@@ -53,6 +55,10 @@ class IKG(DefinedNamespace):
     Consultation: URIRef
     Event: URIRef
     SourceDocument: URIRef
+    Source: URIRef
+    OParlObject: URIRef
+    TableRow: URIRef
+    OfficeStatement: URIRef
     InferredGraph: URIRef
     ReferenceFieldFigures: URIRef
     # organisations
@@ -104,6 +110,8 @@ class IKG(DefinedNamespace):
     passage: URIRef
     fileName: URIRef
     documentType: URIRef
+    sheet: URIRef
+    rowNumber: URIRef
     # inferred only (graph/inference.py)
     takesPartIn: URIRef
     figuresOf: URIRef
@@ -198,6 +206,18 @@ def organisation_form_iri(form_id: str) -> URIRef:
 def role_iri(slug: str, role_key: str) -> URIRef:
     """A role (org:Role) as a municipality's data names it, e.g. "Federführung"."""
     return ID[f"{slug}/role/{role_key}"]
+
+
+def table_row_iri(slug: str, file: str, sheet: str | None, row: int) -> URIRef:
+    """A row of a table a municipality's data cites: its file, sheet (of a workbook) and
+    row, each percent-encoded, below the municipality's table sources."""
+    parts = [quote(file, safe=""), *([quote(sheet, safe="")] if sheet is not None else [])]
+    return ID[f"{slug}/table/{'/'.join(parts)}/{row}"]
+
+
+def office_statement_iri(slug: str, unit_id: str, date: str) -> URIRef:
+    """What a unit of the administration stated on one day (an ISO date)."""
+    return ID[f"{slug}/{unit_id}/statement/{date}"]
 
 
 def sub_iri(parent: URIRef, *parts: str | int) -> URIRef:

@@ -19,7 +19,7 @@ Parsing alone is not available from pyoxigraph: ``Store.query`` starts evaluatin
 ORDER BY or a SERVICE at once). The neutralised text is safe to evaluate, as it holds no
 SERVICE, but it can still run long on an empty store (a cross product of VALUES blocks), so
 ``confirm_no_service`` belongs where a query's time is bounded: the query workers
-(graph.query_worker), which also run without network access where the system allows it.
+(graph.store.workers), which also run without network access where the system allows it.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ ASK in CSV or TSV is not specified by the standard; like Oxigraph's server we wr
 ``true`` or ``false``. XML 1.0 cannot carry most control characters at all, not even escaped;
 such characters in a value are written as U+FFFD in the XML format (the other formats keep them).
 A CSV cell that a spreadsheet would run as a formula gets a ``'`` in front (``to_csv``).
+
+``render`` shows any answer on the command line: a table, CSV or JSON, and Turtle for
+CONSTRUCT and DESCRIBE.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from rdflib.term import Node
 
 from graph.errors import QueryError
 from graph.namespaces import PREFIXES
-from graph.results import to_csv, to_json
-from graph.store import QueryResult
+from graph.results import to_csv, to_json, to_table
+from graph.store.interface import QueryResult
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -267,3 +270,19 @@ def _xml_safe_literal(term: _Term) -> _Term:
             datatype=None if term.language else term.datatype,
         )
     return term
+
+
+def triples_as_turtle(ntriples: bytes) -> str:
+    return write_graph(ntriples, GRAPH_FORMATS["turtle"]).decode("utf-8")
+
+
+def render(result: QueryResult, output_format: str, columns: dict[str, str] | None = None) -> str:
+    """An answer as `ikg query` and `ikg sparql` print it: ``output_format`` "table", "csv"
+    or "json" for SELECT and ASK; Turtle for CONSTRUCT and DESCRIBE, whatever was asked."""
+    if result.triples is not None:
+        return triples_as_turtle(result.triples)
+    if output_format == "json":
+        return json.dumps(to_json(result), ensure_ascii=False, indent=2)
+    if output_format == "csv":
+        return to_csv(result)
+    return to_table(result, columns)

@@ -1,10 +1,10 @@
-"""Query results as a terminal table, CSV, or SPARQL 1.1 Query Results JSON."""
+"""Query results as people read them (plain values, a terminal table), and as SPARQL 1.1
+Query Results CSV and JSON, which graph.result_formats builds on."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import unicodedata
 from typing import Any
@@ -13,15 +13,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.namespaces import ID, REF
-from graph.store import QueryResult
+from graph.store.interface import QueryResult
 
 FORMATS = ("table", "csv", "json")
-
-
-def triples_as_turtle(ntriples: bytes) -> str:
-    from graph.result_formats import GRAPH_FORMATS, write_graph
-
-    return write_graph(ntriples, GRAPH_FORMATS["turtle"]).decode("utf-8")
 
 
 def term_json(term: Node) -> dict[str, str]:
@@ -170,13 +164,3 @@ def to_table(
     footer += ", gekürzt auf die Höchstzahl an Zeilen)" if result.truncated else ")"
     lines.append(footer)
     return "\n".join(lines)
-
-
-def render(result: QueryResult, output_format: str, columns: dict[str, str] | None = None) -> str:
-    if result.triples is not None:
-        return triples_as_turtle(result.triples)
-    if output_format == "json":
-        return json.dumps(to_json(result), ensure_ascii=False, indent=2)
-    if output_format == "csv":
-        return to_csv(result)
-    return to_table(result, columns)

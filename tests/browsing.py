@@ -2,7 +2,8 @@
 test, and a recorder of what the page requested, logged and asked.
 
 tests/conftest.py imports the fixtures ``browser`` and ``page`` (so every test module has
-them); browser test modules mark themselves with ``needs_chromium``.
+them) and marks every test that uses one ``browser`` and ``server`` (`make test-fast` leaves
+them out); browser test modules mark themselves with ``needs_chromium``.
 """
 
 from __future__ import annotations

@@ -13,11 +13,10 @@ from rdflib import Graph
 
 from graph.build import BuildSummary, build, prepare
 from graph.namespaces import ONTOLOGY_GRAPH, slug_of_inferred_graph
-from graph.push import PushTarget, push
 from graph.queries import NamedQuery, load_queries
-from graph.remote import RemoteStore
 from graph.settings import PROJECT_ROOT, Settings
-from graph.store import EmbeddedStore, Store
+from graph.store import EmbeddedStore, RemoteStore, Store
+from graph.store.push import PushTarget, push
 from tests.browsing import browser, page  # noqa: F401 - the browser tests' fixtures
 from tests.listening import listener  # noqa: F401 - a loopback port that records connections
 from tests.sparql_server import SparqlServer, oxigraph_server
@@ -32,6 +31,29 @@ FIXTURES = Path(__file__).parent / "fixtures"
 STORE_KINDS = ["embedded", "oxigraph"]
 if os.environ.get("IKG_TEST_ENDPOINT"):
     STORE_KINDS.append("external")
+
+#: a test that uses one of these drives chromium (tests/browsing.py)
+BROWSER_FIXTURES = {"browser", "page"}
+#: a test that uses one of these needs a real server on loopback (or run elsewhere, for
+#: ``external_store``); modules that start servers of their own mark themselves
+SERVER_FIXTURES = {"sparql_server", "oxigraph_store", "external_store", "listener"}
+#: the kinds of ``any_store`` that are servers
+SERVER_STORE_KINDS = {"oxigraph", "external"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``browser`` and ``server`` by the fixtures a test uses, so a new test is in the
+    right tier without a decorator (`make test-fast` leaves both out)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        store_kind = callspec.params.get("any_store") if callspec is not None else None
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+            # the pages come from the viewer served on loopback (tests/serving.py)
+            item.add_marker(pytest.mark.server)
+        elif fixtures & SERVER_FIXTURES or store_kind in SERVER_STORE_KINDS:
+            item.add_marker(pytest.mark.server)
 
 
 @pytest.fixture(scope="session")

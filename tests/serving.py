@@ -1,4 +1,5 @@
-"""The viewer under waitress on a free loopback port, as `ikg serve` runs it, for tests."""
+"""The viewer under waitress on a free loopback port, as `ikg serve` runs it: the one way a
+test serves the app (a test that does is a ``server`` test; see tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 
 from flask import Flask
 
-from graph.serve import thread_count
 from webapp import create_app
+from webapp.serve import thread_count
 from webapp.sparql import close_query_workers
 
 

@@ -36,7 +36,8 @@ from graph.errors import NotFoundError
 from graph.export import export
 from graph.namespaces import entity_iri, municipality_iri
 from graph.queries import run_named_query
-from graph.store import EmbeddedStore, write_store
+from graph.store import EmbeddedStore
+from graph.store.builds import write_store
 
 CITIES = Path(__file__).parent / "fixtures" / "analysis" / "cities.trig"
 

@@ -16,10 +16,11 @@ import pytest
 from graph.analysis.report import analyse
 from graph.build import build
 from graph.generator import write_example_city
-from graph.store import EmbeddedStore, write_store
+from graph.store import EmbeddedStore
+from graph.store.builds import write_store
 from tests.browsing import needs_chromium
 from tests.conftest import DATA_DIR, SEEDS_DIR
-from tests.test_browser import serve
+from tests.serving import serve
 from webapp import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -98,6 +99,8 @@ def test_colour_by_community_on_request(client):
     assert sum(item["count"] for item in data["legend"]) == data["node_count"]
     # sizes and colours stay with the node when a filter hides part of the graph
     filtered = by_id(network_json(client, "?farbe=gemeinschaft&typ=mso"))
+    # not vacuous: the filter keeps both groups' MSOs and hides the rest
+    assert set(group_a + group_b) <= set(filtered) < set(nodes)
     assert all(filtered[n]["community"] == nodes[n]["community"] for n in filtered)
     assert all(filtered[n]["value"] == nodes[n]["value"] for n in filtered)
 
@@ -210,7 +213,8 @@ def test_hostile_city_with_community_colours_stays_text(tmp_path):
 
 @pytest.fixture(scope="module")
 def cities_url(cities_path: Path) -> Iterator[str]:
-    yield from serve(cities_path)
+    with serve({"STORE": str(cities_path)}) as served:
+        yield served.base
 
 
 DRAWN = """() => {
@@ -268,6 +272,7 @@ def example_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store_path
 
 
+@pytest.mark.slow
 def test_example_city_has_brokers_isolated_msos_and_communities(example_path):
     analysis = analyse(EmbeddedStore(example_path), "beispielstadt")
     assert 40 <= len(analysis.msos) <= 60
@@ -282,7 +287,8 @@ def test_example_city_has_brokers_isolated_msos_and_communities(example_path):
 
 @pytest.fixture(scope="module")
 def example_url(example_path: Path) -> Iterator[str]:
-    yield from serve(example_path)
+    with serve({"STORE": str(example_path)}) as served:
+        yield served.base
 
 
 @needs_chromium

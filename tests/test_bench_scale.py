@@ -15,6 +15,9 @@ import pytest
 from bench import scale, sides
 from graph.settings import PROJECT_ROOT
 
+# the benchmark builds and queries generated municipalities, and asks `ikg serve` over HTTP
+pytestmark = [pytest.mark.slow, pytest.mark.server]
+
 QUERY_CAP = 5.0
 
 

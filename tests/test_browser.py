@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,29 +12,15 @@ from pathlib import Path
 import pytest
 
 from tests.browsing import needs_chromium
+from tests.serving import serve
 
 pytestmark = needs_chromium
 
 
-def serve(store: Path) -> Iterator[str]:
-    from waitress.server import create_server
-
-    from webapp import create_app
-
-    server = create_server(create_app({"STORE": str(store)}), host="127.0.0.1", port=0,
-                           threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def base_url(store_path: Path) -> Iterator[str]:
-    yield from serve(store_path)
+    with serve({"STORE": str(store_path)}) as served:
+        yield served.base
 
 
 def fetch_json(url: str) -> dict:
@@ -131,13 +116,14 @@ def test_pages_only_ask_their_own_server(page, base_url, path):
 def hostile_url(tmp_path_factory) -> Iterator[str]:
     import pyoxigraph as ox
 
-    from graph.store import write_store
+    from graph.store.builds import write_store
 
     source = Path(__file__).parent / "fixtures" / "hostile" / "hostile.trig"
     path = tmp_path_factory.mktemp("hostile-browser") / "store"
     quads = ox.parse(source.read_bytes(), format=ox.RdfFormat.TRIG)
     write_store(path, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-    yield from serve(path)
+    with serve({"STORE": str(path)}) as served:
+        yield served.base
 
 
 @pytest.mark.parametrize(

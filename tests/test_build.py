@@ -25,7 +25,8 @@ from graph.namespaces import (
     entity_iri,
     municipality_graph,
 )
-from graph.store import EmbeddedStore, from_oxigraph
+from graph.store import EmbeddedStore
+from graph.store.interface import from_oxigraph
 from tests.conftest import DATA_DIR, FIXTURES
 
 CITIES = ("leverkusen", "oberhausen", "offenburg")

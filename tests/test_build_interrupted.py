@@ -30,8 +30,12 @@ import pytest
 from graph.build import POOL_THRESHOLD
 from graph.generator import write_example_city
 from graph.settings import PROJECT_ROOT
-from graph.store import COMPLETE_MARKER, EmbeddedStore
+from graph.store import EmbeddedStore
+from graph.store.builds import COMPLETE_MARKER
 from tests.conftest import DATA_DIR
+
+# real builds are started, killed and starved of disk here
+pytestmark = pytest.mark.slow
 
 IKG = [sys.executable, "-m", "graph.cli"]
 #: set in a test build's environment, which everything it starts inherits, so that its
@@ -248,7 +252,7 @@ def test_a_killed_build_leaves_the_previous_build_and_no_processes(
 RUNNING_WRITER = """
 import sys
 from pathlib import Path
-from graph.store import write_store
+from graph.store.builds import write_store
 write_store(Path(sys.argv[1]), iter(sys.stdin.buffer.readline, b""), builds_kept=1)
 """
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from graph.cli import main
 from graph.settings import PROJECT_ROOT, environment_variables
-from graph.sources.schema import ALL_SPECS
+from graph.sources.kinds import ALL_SPECS
+from webapp.cli import main
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 DATA_README = (PROJECT_ROOT / "data" / "README.md").read_text(encoding="utf-8")

@@ -5,7 +5,6 @@ comparisons unless asked for."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +17,15 @@ from graph.generator import EXAMPLE_SLUG
 from graph.namespaces import municipality_graph
 from graph.queries import run_named_query
 from graph.results import plain
-from graph.store import EmbeddedStore, write_store
+from graph.store import EmbeddedStore
+from graph.store.builds import write_store
+from tests.browsing import needs_chromium
 from tests.conftest import DATA_DIR, FIXTURES
+from tests.serving import serve
 from webapp import create_app
+
+# nearly every test here needs the example city built beside the real data
+pytestmark = pytest.mark.slow
 
 NOTICE = "Fiktive Beispieldaten – keine echte Kommune."
 REAL = ("leverkusen", "oberhausen", "offenburg")
@@ -239,38 +244,16 @@ def test_the_notice_shows_a_hostile_name_as_text(hostile_client, url: str) -> No
 
 @pytest.fixture(scope="module")
 def served(example_store: Path) -> Iterator[str]:
-    from waitress.server import create_server
-
-    server = create_server(
-        create_app({"STORE": str(example_store)}), host="127.0.0.1", port=0, threads=2
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(timeout=5)
+    with serve({"STORE": str(example_store)}, page_threads=2) as running:
+        yield running.base
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
-def test_the_notice_is_visible_in_a_browser(served: str) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{served}/kommune/beispielstadt")
-            notice = page.locator("#fiktiv-hinweis")
-            assert notice.is_visible()
-            box = notice.bounding_box()
-            assert box is not None and box["y"] < 400  # near the top, not below the fold
-            page.goto(f"{served}/kommune/oberhausen")
-            assert page.locator("#fiktiv-hinweis").count() == 0
-        finally:
-            browser.close()
+@needs_chromium
+def test_the_notice_is_visible_in_a_browser(page, served: str) -> None:
+    page.goto(f"{served}/kommune/beispielstadt")
+    notice = page.locator("#fiktiv-hinweis")
+    assert notice.is_visible()
+    box = notice.bounding_box()
+    assert box is not None and box["y"] < 400  # near the top, not below the fold
+    page.goto(f"{served}/kommune/oberhausen")
+    assert page.locator("#fiktiv-hinweis").count() == 0

@@ -21,6 +21,9 @@ from graph.namespaces import ONTOLOGY_GRAPH, municipality_graph
 from graph.store import EmbeddedStore
 from tests.conftest import DATA_DIR, FIXTURES, SEEDS_DIR
 
+# every test here builds, most of them twice
+pytestmark = pytest.mark.slow
+
 CITIES = ["leverkusen", "oberhausen", "offenburg"]
 
 

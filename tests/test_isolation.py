@@ -11,7 +11,7 @@ import textwrap
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from graph.query_worker import PACKAGE_ROOT, QueryWorkers
+from graph.store.workers import PACKAGE_ROOT, QueryWorkers
 
 
 def _python(code: str, *, pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
@@ -49,15 +49,15 @@ def test_an_isolated_process_cannot_connect_even_to_loopback(listener):
 def test_a_worker_whose_guard_is_switched_off_still_cannot_call_a_service(
     listener, store_path: Path
 ):
-    """A real worker process (graph.query_worker.main: isolation first, then serve), with the
-    SERVICE guard replaced by one that lets everything through, as a bypass would."""
+    """A real worker process (graph.store.worker_process.main: isolation first, then serve),
+    with the SERVICE guard replaced by one that lets everything through, as a bypass would."""
     port = listener.port
     ours, theirs = socket.socketpair()
     with theirs:
         process = _python(
             f"""
             import sys
-            import graph.query_worker as worker
+            import graph.store.worker_process as worker
             worker.confirm_no_service = lambda text: None  # a guard that a query got past
             sys.argv = ["worker", "{theirs.fileno()}", {str(store_path.resolve())!r},
                         str(2 * 1024**3), "isolate"]

@@ -25,11 +25,16 @@ import webapp.start
 from graph.build import build
 from graph.generator import generated_slug, write_generated_data
 from graph.sources import municipality_folders
-from graph.store import EmbeddedStore, write_store
+from graph.store import EmbeddedStore
+from graph.store.builds import write_store
 from tests.browsing import needs_chromium
 from tests.conftest import DATA_DIR, FIXTURES, SEEDS_DIR
-from tests.test_browser import fetch_json, serve
+from tests.serving import serve
+from tests.test_browser import fetch_json
 from webapp import create_app
+
+# several generated municipalities are written and built here
+pytestmark = pytest.mark.slow
 
 NOTICE = "Fiktive Beispieldaten – keine echte Kommune."
 #: three generated municipalities have ~720 nodes together: past the default threshold (500),
@@ -359,7 +364,8 @@ def test_the_examples_in_the_docstrings_hold() -> None:
 
 @pytest.fixture(scope="module")
 def generated_url(generated_store: Path) -> Iterator[str]:
-    yield from serve(generated_store)
+    with serve({"STORE": str(generated_store)}) as served:
+        yield served.base
 
 
 @needs_chromium

@@ -21,7 +21,7 @@ from flask import Flask
 from rdflib import Graph, Literal, URIRef
 
 from graph.cli import main
-from graph.store import write_store
+from graph.store.builds import write_store
 from webapp import create_app
 from webapp.sparql import close_query_workers
 

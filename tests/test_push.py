@@ -23,9 +23,12 @@ from rdflib.compare import isomorphic
 
 from graph.cli import main
 from graph.namespaces import GRAPH, STAGING_GRAPHS, municipality_graph, staging_graph
-from graph.push import chunks, update_url_for
 from graph.store import EmbeddedStore
+from graph.store.push import chunks, update_url_for
 from tests.sparql_server import SparqlServer, free_port, oxigraph_server
+
+# tests here start servers of their own on loopback
+pytestmark = pytest.mark.server
 
 FOREIGN = URIRef("http://example.org/someone-elses-graph")
 STALE = GRAPH["a-town-no-longer-built"]

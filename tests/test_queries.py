@@ -15,7 +15,8 @@ import pytest
 
 from graph.cli import main
 from graph.queries import NamedQuery, run_named_query
-from graph.results import plain, render
+from graph.result_formats import render
+from graph.results import plain
 from graph.store import QueryResult, Store
 
 QUERY_NAMES = {

@@ -21,7 +21,9 @@ from graph.namespaces import (
 )
 from graph.queries import NamedQuery, run_named_query
 from graph.results import plain
-from graph.store import EmbeddedStore, ntriples_in_graph, write_store
+from graph.store import EmbeddedStore
+from graph.store.builds import write_store
+from graph.store.interface import ntriples_in_graph
 
 SLUG = "testheim"
 REFERENCE = ["kita-sprache", "wohnen", "kultur-freizeit-sport", "gesundheit", "pflege-alter",

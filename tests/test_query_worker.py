@@ -1,4 +1,4 @@
-"""The worker processes behind the /sparql endpoint (graph.query_worker), used directly."""
+"""The worker processes behind the /sparql endpoint (graph.store.workers), used directly."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 from graph.errors import QueryError, StoreError
-from graph.query_worker import QueryTimeout, QueryTooLarge, QueryWorkers
+from graph.store.workers import QueryTimeout, QueryTooLarge, QueryWorkers
+
+# worker processes are started, killed and timed out here
+pytestmark = pytest.mark.slow
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?m a ikg:Municipality }"
 
@@ -81,7 +84,7 @@ def test_a_worker_ends_with_its_server_even_in_the_middle_of_a_query(store_path)
     """A server killed outright (no clean-up) leaves no worker burning CPU."""
     script = textwrap.dedent(f"""
         from pathlib import Path
-        from graph.query_worker import QueryWorkers
+        from graph.store.workers import QueryWorkers
         build = Path({str(store_path.resolve())!r})
         pool = QueryWorkers(build, warm=1)
         print(*pool.pids(), flush=True)

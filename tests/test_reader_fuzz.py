@@ -29,6 +29,11 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+# many mutated copies of the data are read here, and a few validated by `ikg validate`
+pytestmark = pytest.mark.slow
+
 SEED = 19
 CASES = 80
 #: longest a case may take; cases take a few hundredths of a second, a passing one a few tenths

@@ -35,6 +35,9 @@ from graph.reasoning import (
 from graph.store import EmbeddedStore
 from tests.conftest import DATA_DIR
 
+# HermiT runs in most tests here
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures" / "ontology"
 
 

@@ -18,8 +18,12 @@ from click.testing import CliRunner, Result
 
 from graph.cli import main
 from graph.errors import StoreError
-from graph.remote import Credentials, RemoteStore
+from graph.store import RemoteStore
+from graph.store.http import Credentials
 from tests.sparql_server import StandIn, StandInAnswer, free_port, standin_server
+
+# tests here start servers of their own on loopback
+pytestmark = pytest.mark.server
 
 NO_GRAPHS = json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": []}}).encode()
 BASIC = {"IKG_STORE_USER": "kim", "IKG_STORE_PASSWORD": "geheim-pw"}
@@ -236,6 +240,6 @@ def test_credentials_in_a_redirect_target_are_not_shown(
     ],
 )
 def test_a_url_is_shown_without_its_credentials(url: str, shown: str) -> None:
-    from graph.remote import shown_url
+    from graph.store.http import shown_url
 
     assert shown_url(url) == shown

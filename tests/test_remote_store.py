@@ -15,12 +15,15 @@ from rdflib.compare import isomorphic
 from graph.cli import main
 from graph.errors import QueryError, StoreError
 from graph.namespaces import municipality_graph
-from graph.remote import Credentials, RemoteStore
 from graph.sparql_text import query_form, with_values
-from graph.store import EmbeddedStore
+from graph.store import EmbeddedStore, RemoteStore
+from graph.store.http import Credentials
 from tests.sparql_server import SparqlServer, StandInAnswer, free_port, standin_server
 from tests.test_build import graphs_of
 from webapp import create_app
+
+# tests here start servers of their own on loopback
+pytestmark = pytest.mark.server
 
 SELECT_ONE = json.dumps(
     {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]}}

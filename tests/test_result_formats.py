@@ -21,7 +21,7 @@ from graph.result_formats import (
     sparql_xml,
     write_graph,
 )
-from graph.store import QueryResult, from_oxigraph
+from graph.store.interface import QueryResult, from_oxigraph
 
 AWKWARD = 'Quote " back\\slash\ttab\nnew line\r return <b>&amp; ]]> ünïcödé 😀'
 RESULT = QueryResult(

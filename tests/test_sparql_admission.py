@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from graph.serve import thread_count
 from graph.settings import Settings
 from tests.serving import Served, serve
+from webapp.serve import thread_count
 from webapp.sparql.admission import Admission, EndpointBusy
+
+# tests here start servers of their own on loopback
+pytestmark = pytest.mark.server
 
 #: a triple cross product: runs until the timeout stops it
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -151,7 +154,7 @@ def test_pages_answer_in_their_usual_time_while_the_endpoint_is_saturated(satura
     ],
 )
 def test_which_hosts_serve_other_computers(host, elsewhere):
-    from graph.serve import reachable_from_elsewhere
+    from webapp.serve import reachable_from_elsewhere
 
     assert reachable_from_elsewhere(host) is elsewhere
 
@@ -169,7 +172,7 @@ def test_serving_on_every_address_warns_that_the_endpoint_is_open(store_path: Pa
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         process = subprocess.Popen(
-            [sys.executable, "-m", "graph.cli", "serve", "--host", host, "--port", str(port),
+            [sys.executable, "-m", "webapp.cli", "serve", "--host", host, "--port", str(port),
              "--store", str(store_path)],
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
             env=dict(os.environ, PYTHONUNBUFFERED="1"),

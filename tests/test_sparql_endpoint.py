@@ -33,6 +33,9 @@ from tests.serving import Served, serve
 from tests.sparql_server import SparqlServer
 from webapp.sparql import WORKERS
 
+# tests here start servers of their own on loopback
+pytestmark = pytest.mark.server
+
 CITIES = {"oberhausen": "Oberhausen", "offenburg": "Offenburg", "leverkusen": "Leverkusen"}
 LABELS = """SELECT ?m ?label WHERE { ?m a ikg:Municipality ; skos:prefLabel ?label }
 ORDER BY ?label"""
@@ -523,7 +526,7 @@ def test_a_query_that_would_run_for_hours_is_stopped_at_the_timeout(limited):
 
 def test_the_workers_read_a_rebuilt_store(tmp_path):
     """`ikg build` swaps the store link; the next query sees the new build."""
-    from graph.store import write_store
+    from graph.store.builds import write_store
 
     path = tmp_path / "store"
     triple = '<urn:x:s{n}> <urn:x:p> "v" <https://w3id.org/ikg/graph/x> .\n'

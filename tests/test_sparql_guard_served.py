@@ -20,6 +20,9 @@ import pytest
 from tests.service_variants import calling, harmless
 from tests.serving import Served, serve
 
+# tests here start servers of their own on loopback
+pytestmark = pytest.mark.server
+
 VARIANTS = 120
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.browsing import needs_chromium
-from tests.test_sparql_endpoint import serve
+from tests.serving import serve
 
 pytestmark = needs_chromium
 
@@ -22,21 +22,21 @@ pytestmark = needs_chromium
 @pytest.fixture(scope="module")
 def base_url(store_path: Path) -> Iterator[str]:
     with serve({"STORE": str(store_path)}) as served:
-        yield served.url.removesuffix("/sparql")
+        yield served.base
 
 
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory) -> Iterator[str]:
     import pyoxigraph as ox
 
-    from graph.store import write_store
+    from graph.store.builds import write_store
 
     source = Path(__file__).parent / "fixtures" / "hostile" / "hostile.trig"
     path = tmp_path_factory.mktemp("hostile-sparql") / "store"
     quads = ox.parse(source.read_bytes(), format=ox.RdfFormat.TRIG)
     write_store(path, [ox.serialize(quads, format=ox.RdfFormat.N_QUADS)])
     with serve({"STORE": str(path)}) as served:
-        yield served.url.removesuffix("/sparql")
+        yield served.base
 
 
 def ask(base_url: str, query: str) -> dict:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.store import write_store
+from graph.store.builds import write_store
 from webapp import create_app
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile" / "hostile.trig"

@@ -6,35 +6,30 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from graph.namespaces import DCTERMS, IKG, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME
+from graph.sources.kinds import KINDS
 
-#: most specific first: an entity is named by the first of its types found here
-TYPE_NAMES: dict[URIRef, str] = {
-    IKG.Municipality: "Kommune",
-    IKG.PoliticalBody: "Gremium",
-    ORG.OrganizationalUnit: "Verwaltungseinheit",
-    ORG.OrganizationalCollaboration: "Netzwerk",
-    ORG.Membership: "Mitgliedschaft",
-    IKG.IntegrationConcept: "Integrationskonzept",
-    IKG.ConceptEdition: "Konzeptfassung",
-    IKG.ReferenceActionField: "Referenz-Handlungsfeld",
-    IKG.ActionField: "Handlungsfeld",
-    IKG.Goal: "Ziel",
-    IKG.Indicator: "Indikator",
-    IKG.Measure: "Maßnahme",
-    IKG.Responsibility: "Zuständigkeit",
-    IKG.Funding: "Förderung",
-    IKG.Paper: "Vorlage",
-    IKG.Consultation: "Beratung",
-    IKG.Event: "Ereignis",
-    IKG.SourceDocument: "Quelldokument",
-    ORG.FormalOrganization: "Organisation",
-    ORG.Organization: "Organisation",
+#: classes that are not a kind of record of their own: the parts and the general classes
+#: that the kinds' classes specialise (after them, so that the more specific name wins)
+OTHER_TYPE_NAMES: dict[URIRef, str] = {
+    IKG.OParlObject: "Objekt im Ratsinformationssystem",
+    IKG.TableRow: "Tabellenzeile",
+    IKG.OfficeStatement: "Angabe der Verwaltung",
+    IKG.Source: "Quelle",
     ORG.Role: "Rolle",
     SKOS.ConceptScheme: "Begriffsschema",
     SKOS.Concept: "Begriff",
     TIME.Interval: "Zeitraum",
     PROV.Derivation: "Herleitung",
 }
+
+#: most specific first: an entity is named by the first of its types found here; the kinds
+#: of record and their German names come from graph/sources/kinds.py
+TYPE_NAMES: dict[URIRef, str] = {}
+for _kind in KINDS:
+    for _class in (*_kind.subclasses, _kind.rdf_class):
+        if _class is not None:
+            TYPE_NAMES.setdefault(_class, _kind.singular)
+TYPE_NAMES.update(OTHER_TYPE_NAMES)
 
 PREDICATE_NAMES: dict[URIRef, tuple[str, str]] = {
     # predicate: (outgoing name, incoming name)
@@ -109,7 +104,12 @@ PREDICATE_NAMES: dict[URIRef, tuple[str, str]] = {
     IKG.passage: ("Textstelle", ""),
     IKG.fileName: ("Datei", ""),
     IKG.documentType: ("Dokumentart", ""),
+    IKG.sheet: ("Tabellenblatt", ""),
+    IKG.rowNumber: ("Zeile", ""),
+    DCTERMS.source: ("veröffentlicht unter", ""),
+    DCTERMS.type: ("Art", ""),
     PROV.wasDerivedFrom: ("Quelle", "Quelle für"),
+    PROV.wasAttributedTo: ("angegeben von", "Angaben"),
     RDFS.label: ("Bezeichnung", ""),
     # inferred only (graph/inference.py)
     ORG.memberOf: ("Mitglied in", "Mitglieder"),

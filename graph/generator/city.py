@@ -15,8 +15,8 @@ from graph.generator.context import DOCUMENT_ID, STATE, CityContext, sources
 from graph.generator.networks import add_networks, network_records
 from graph.generator.organisations import add_actors
 from graph.generator.papers import event_records, funding_records, paper_records
-from graph.generator.yaml_text import document
 from graph.sources.schema import FICTIONAL_DOCUMENT_KIND
+from graph.sources.writing import new_file
 
 DISTRICT_COUNT = 5
 
@@ -55,7 +55,7 @@ def city_files(slug: str, name: str, seed: int) -> dict[str, str]:
         "papers.yaml": {"papers": papers},
         "events.yaml": {"events": event_records(ctx, editions)},
     }
-    return {name: document(top, note) for name, top in tops.items()}
+    return {name: new_file(top, note) for name, top in tops.items()}
 
 
 def _municipality(ctx: CityContext) -> dict:

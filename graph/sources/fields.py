@@ -12,11 +12,19 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from graph.errors import Problem
 from graph.sources.loader import LocatedDict, LocatedList
-from graph.sources.records import Citation, Record
+from graph.sources.records import (
+    Citation,
+    OfficeCitation,
+    OParlCitation,
+    Record,
+    Source,
+    TableCitation,
+)
 from graph.sources.schema import Field, RecordSpec
 
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
@@ -27,6 +35,23 @@ MARKUP = re.compile(r"<\s*[/!?]?\s*[A-Za-z]")
 # Bidirectional overrides can make a name display as something else than it is.
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MATCH_KINDS = ("exact", "close", "broad", "narrow")
+#: the shapes of an entry of `sources`: the key that marks it → every key it may have
+SOURCE_SHAPES: dict[str, tuple[str, ...]] = {
+    "doc": ("doc", "passage"),
+    "oparl": ("oparl", "file"),
+    "table": ("table", "sheet", "row"),
+    "office": ("office", "date"),
+}
+_DOCUMENT_KEYS = frozenset(SOURCE_SHAPES["doc"])
+SOURCES_HINT = (
+    'write sources as a list of {doc: <document id>, passage: "<quote>"}; other sources: '
+    "{oparl: <id URL>, file: <cached JSON>}, {table: <file>, sheet: <sheet>, row: <number>}, "
+    "{office: <unit id>, date: <date>} (data/README.md)"
+)
+#: an http(s) URL that is also an IRI: no spaces, quotes or angle brackets
+URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+#: longest URL taken (browsers and servers take about 2,000 characters)
+MAX_URL_LENGTH = 2000
 #: Longest value quoted in a message or offered to difflib: a value may be a megabyte long,
 #: and one alias can repeat it ten thousand times.
 QUOTED_LENGTH = 80
@@ -69,7 +94,8 @@ class ProblemSink:
         self.load_errors = 0
 
     def problem(self, message: str, file: str, line: int | None = None, **kwargs: Any) -> None:
-        self.add(Problem(message, file=file, line=line, **kwargs))
+        # lines count from 1; 0 stands for a record from an origin without lines (a URL)
+        self.add(Problem(message, file=file, line=line or None, **kwargs))
 
     def add(self, problem: Problem) -> None:
         self.found += 1
@@ -203,6 +229,10 @@ class RecordChecker:
             return [text for text in texts if text is not None]
         if kind == "date":
             return self.date(raw, name, line, record_id)
+        if kind == "url":
+            return self.url(raw, name, line, record_id)
+        if kind == "path":
+            return self.relative_path(raw, name, line, record_id)
         if kind == "bool":
             if not isinstance(raw, bool):
                 self.problem(
@@ -384,12 +414,12 @@ class RecordChecker:
         self.problem(f"'{name}' is not a valid date: {_describe(raw)}", line, record_id, hint=hint)
         return None
 
-    def citations(self, raw: Any, line: int, record_id: str | None) -> list[Citation]:
-        hint = 'write sources as a list of {doc: <document id>, passage: "<quote>"}'
+    def citations(self, raw: Any, line: int, record_id: str | None) -> list[Source]:
+        hint = SOURCES_HINT
         if not isinstance(raw, LocatedList) or not raw:
             self.problem("'sources' must list at least one source", line, record_id, hint=hint)
             return []
-        citations = []
+        citations: list[Source] = []
         for position, item in enumerate(raw):
             item_line = raw.line_of(position)
             if not isinstance(item, LocatedDict):
@@ -397,28 +427,175 @@ class RecordChecker:
                     f"source {_describe(item)} is not a mapping", item_line, record_id, hint=hint
                 )
                 continue
-            self.reader.unknown_keys(item, ("doc", "passage"), self.file, record_id)
-            document = item.get("doc")
-            passage = item.get("passage")
-            if not isinstance(document, str) or passage is None:
-                self.problem("a source needs 'doc' and 'passage'", item_line, record_id, hint=hint)
+            if item.keys() <= _DOCUMENT_KEYS and "doc" in item:  # nearly every source
+                self.reader.unknown_keys(item, SOURCE_SHAPES["doc"], self.file, record_id)
+                citation = self.document_citation(item, item_line, record_id)
+                if citation is not None:
+                    citations.append(citation)
                 continue
-            if not isinstance(passage, str):
-                # a quotation is words from the document: `.inf` or 400 digits, read by YAML
-                # as a number, is no quotation, even when its digits are
+            shapes = [key for key in SOURCE_SHAPES if key in item]
+            if len(shapes) > 1:
                 self.problem(
-                    f"'passage' ist Text, nicht {_describe(passage)} / 'passage' is text, not "
-                    f"{_describe(passage)}",
-                    item.line_of("passage"),
+                    "eine Quelle ist genau eines von doc, oparl, table, office, nicht "
+                    f"{' und '.join(shapes)} / a source is exactly one of doc, oparl, table, "
+                    f"office, not {' and '.join(shapes)}",
+                    item_line,
                     record_id,
-                    hint="die Fundstelle in Anführungszeichen setzen / put the quotation in "
-                    'quotes: passage: "…"',
+                    hint="jede Quelle als eigenen Eintrag in sources schreiben / write each "
+                    "source as an entry of its own in sources",
                 )
                 continue
-            text = self.text(passage, "passage", item.line_of("passage"), record_id, multiline=True)
-            if text is not None:
-                citations.append(Citation(document=document, passage=text))
+            shape = shapes[0] if shapes else "doc"
+            self.reader.unknown_keys(item, SOURCE_SHAPES[shape], self.file, record_id)
+            check = getattr(self, f"{shape}_citation" if shape != "doc" else "document_citation")
+            found = check(item, item_line, record_id)
+            if found is not None:
+                citations.append(found)
         return citations
+
+    def document_citation(
+        self, item: LocatedDict, item_line: int, record_id: str | None
+    ) -> Citation | None:
+        document = item.get("doc")
+        passage = item.get("passage")
+        if not isinstance(document, str) or passage is None:
+            self.problem(
+                "a source needs 'doc' and 'passage'", item_line, record_id, hint=SOURCES_HINT
+            )
+            return None
+        if not isinstance(passage, str):
+            # a quotation is words from the document: `.inf` or 400 digits, read by YAML
+            # as a number, is no quotation, even when its digits are
+            self.problem(
+                f"'passage' ist Text, nicht {_describe(passage)} / 'passage' is text, not "
+                f"{_describe(passage)}",
+                item.line_of("passage"),
+                record_id,
+                hint="die Fundstelle in Anführungszeichen setzen / put the quotation in "
+                'quotes: passage: "…"',
+            )
+            return None
+        passage_line = item.line_of("passage")
+        text = self.text(passage, "passage", passage_line, record_id, multiline=True)
+        if text is None:
+            return None
+        return Citation(document=document, passage=text, line=passage_line)
+
+    def oparl_citation(
+        self, item: LocatedDict, item_line: int, record_id: str | None
+    ) -> OParlCitation | None:
+        url = self.url(item["oparl"], "oparl", item.line_of("oparl"), record_id)
+        if "file" not in item:
+            self.problem(
+                "eine OParl-Quelle braucht 'file', das zwischengespeicherte JSON / an OParl "
+                "source needs 'file', the cached JSON",
+                item_line,
+                record_id,
+                hint="z. B. / e.g. {oparl: https://ris.example.de/oparl/paper/17, file: "
+                "oparl/paper-17.json} — die Datei liegt im Ordner der Kommune / the file is in "
+                "the municipality's folder",
+            )
+            return None
+        file = self.relative_path(item["file"], "file", item.line_of("file"), record_id)
+        if url is None or file is None:
+            return None
+        return OParlCitation(url=url, file=file, line=item_line)
+
+    def table_citation(
+        self, item: LocatedDict, item_line: int, record_id: str | None
+    ) -> TableCitation | None:
+        file = self.relative_path(item["table"], "table", item.line_of("table"), record_id)
+        sheet = None
+        if item.get("sheet") is not None:
+            sheet = self.text(item["sheet"], "sheet", item.line_of("sheet"), record_id,
+                              multiline=False)
+            if sheet is None:
+                return None
+        row = item.get("row")
+        if isinstance(row, bool) or not isinstance(row, int) or row < 1:
+            self.problem(
+                f"'row' ist die Zeilennummer der Tabelle, eine ganze Zahl ab 1, nicht "
+                f"{_describe(row)} / 'row' is the table's row number, an integer from 1, not "
+                f"{_describe(row)}",
+                item.line_of("row") if "row" in item else item_line,
+                record_id,
+                hint="die Zeile angeben, wie das Tabellenprogramm sie nummeriert (Kopfzeile = "
+                "1) / give the row as the spreadsheet numbers it (header = 1), e.g. row: 14",
+            )
+            return None
+        if file is None:
+            return None
+        return TableCitation(file=file, sheet=sheet, row=row, line=item_line)
+
+    def office_citation(
+        self, item: LocatedDict, item_line: int, record_id: str | None
+    ) -> OfficeCitation | None:
+        office = item["office"]
+        hint = (
+            "die Kennung einer Verwaltungseinheit aus administration.yaml und das Datum der "
+            "Angabe, z. B. / the id of a unit from administration.yaml and the date of the "
+            "statement, e.g. {office: ki, date: 2024-03-01}"
+        )
+        if not isinstance(office, str) or not ID_PATTERN.match(office):
+            self.problem(
+                f"'office' nennt eine Verwaltungseinheit, nicht {_describe(office)} / 'office' "
+                f"names a unit of the administration, not {_describe(office)}",
+                item.line_of("office"),
+                record_id,
+                hint=hint,
+            )
+            return None
+        if item.get("date") is None:
+            self.problem(
+                "eine Angabe der Verwaltung braucht ihr Datum ('date') / a statement of the "
+                "office needs its date ('date')",
+                item_line,
+                record_id,
+                hint=hint,
+            )
+            return None
+        date = self.date(item["date"], "date", item.line_of("date"), record_id)
+        if date is None:
+            return None
+        return OfficeCitation(office=office, date=date, line=item_line)
+
+    def url(self, raw: Any, name: str, line: int, record_id: str | None) -> str | None:
+        if (
+            not isinstance(raw, str)
+            or len(raw) > MAX_URL_LENGTH
+            or not URL_PATTERN.match(raw.strip())
+        ):
+            self.problem(
+                f"'{name}' ist keine http(s)-Adresse: {_describe(raw)} / '{name}' is not an "
+                f"http(s) URL: {_describe(raw)}",
+                line,
+                record_id,
+                hint="die vollständige Adresse angeben, z. B. / give the full address, e.g. "
+                "https://ris.example.de/oparl/paper/17",
+            )
+            return None
+        return raw.strip()
+
+    def relative_path(self, raw: Any, name: str, line: int, record_id: str | None) -> str | None:
+        """A file named relative to a folder (the municipality's, or the documents'): never
+        absolute and never above it, so that a data file cannot make the reader read
+        elsewhere."""
+        text = self.text(raw, name, line, record_id, multiline=False)
+        if text is None:
+            return None
+        path = PurePosixPath(text.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts:
+            self.problem(
+                f"'{name}' muss eine Datei im Ordner nennen, relativ und ohne '..': "
+                f"{_describe(text)} / '{name}' must name a file inside the folder, relative "
+                f"and without '..': {_describe(text)}",
+                line,
+                record_id,
+                hint="den Pfad relativ zum Ordner der Kommune schreiben, z. B. / write the path "
+                "relative to the municipality's folder, e.g. tabellen/kita.csv",
+            )
+            return None
+        return text
 
     def matches(self, raw: Any, line: int, record_id: str | None) -> dict[str, list[str]] | None:
         hint = "e.g. matches: {exact: [bildung]} — ids from data/reference/action-fields.yaml"

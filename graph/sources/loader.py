@@ -324,8 +324,8 @@ def parse_yaml(text: str) -> Any:
     return _load(_PositionLoader, text)
 
 
-def read_source_file(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_FILE_BYTES; raise OSError or ValueError.
+def read_source_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; raise OSError or ValueError.
 
     The file is checked before it is opened (opening a named pipe waits for a writer) and
     again once open, and never read past the limit (a link to /dev/zero has no end).
@@ -335,11 +335,11 @@ def read_source_file(path: Path) -> bytes:
     with os.fdopen(descriptor, "rb") as file:
         info = os.fstat(file.fileno())
         _check_regular(info.st_mode, path)
-        if info.st_size > MAX_FILE_BYTES:
-            raise _too_large(info.st_size)
-        data = file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise _too_large(len(data))
+        if info.st_size > limit:
+            raise _too_large(info.st_size, limit)
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(len(data), limit)
     return data
 
 
@@ -373,10 +373,10 @@ class FileTooLarge(ValueError):
     pass
 
 
-def _too_large(size: int) -> FileTooLarge:
+def _too_large(size: int, limit: int = MAX_FILE_BYTES) -> FileTooLarge:
     return FileTooLarge(
-        f"ist größer als {MAX_FILE_BYTES} Bytes ({size} oder mehr) / is larger than "
-        f"{MAX_FILE_BYTES} bytes ({size} or more)"
+        f"ist größer als {limit} Bytes ({size} oder mehr) / is larger than "
+        f"{limit} bytes ({size} or more)"
     )
 
 

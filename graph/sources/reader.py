@@ -6,31 +6,16 @@ so that a coordinator can correct a file in one pass. Nothing here knows about R
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from pathlib import Path
 from typing import Any
 
 from graph.errors import Problem, SourceError
-from graph.sources import schema
-from graph.sources.fields import (
-    ID_PATTERN,
-    PendingRef,
-    ProblemSink,
-    RecordChecker,
-    Ref,
-    close_matches,
-    shorten,
-)
+from graph.sources import kinds, schema
+from graph.sources.checks import RecordChecks
+from graph.sources.fields import ID_PATTERN, ProblemSink, RecordChecker
 from graph.sources.loader import LocatedDict, load_yaml
 from graph.sources.records import Municipality, Record, ReferenceSchemes, SourceData
-
-REFERENCE_KINDS = ("reference-field", "actor-type", "organisation-form")
-FORM_KIND_FOR = {
-    "unit": ("verwaltung",),
-    "body": ("gremium",),
-    "network": ("netzwerk", "steuerung"),
-}
 
 
 def read_sources(
@@ -120,7 +105,9 @@ class _Reader(ProblemSink):
         folder = self.data_dir / "reference"
         loaded: dict[str, list[Record]] = {}
         scheme_labels: dict[str, Record] = {}
-        for file_name, (key, spec) in schema.REFERENCE_FILES.items():
+        for file_name, kind in kinds.REFERENCE_FILES.items():
+            key, spec = kind.key, kind.spec
+            assert key is not None
             path = folder / file_name
             shown = self.display(path)
             loaded[spec.kind] = []
@@ -177,8 +164,15 @@ class _Reader(ProblemSink):
                 hint="use lower-case letters, digits and hyphens, e.g. 'muelheim-an-der-ruhr'",
             )
             return None
-        found_before, load_errors_before = self.found, self.load_errors
-        pending: list[PendingRef] = []
+        load_errors_before = self.load_errors
+        checks = RecordChecks(
+            slug,
+            reference,
+            sink=self,
+            folder=folder,
+            seeds_dir=self.seeds_dir,
+            display=self.display,
+        )
         meta_path = folder / schema.MUNICIPALITY_FILE
         if not _present(meta_path):
             self.problem(
@@ -191,11 +185,12 @@ class _Reader(ProblemSink):
         document = self.load(meta_path)
         if document is None:
             return None
-        meta = RecordChecker(self, meta_shown, pending).record(
+        meta = checks.checker(meta_shown).record(
             document, schema.MUNICIPALITY, getattr(document, "line", 1)
         )
         if meta is None:
             return None
+        checks.keep(kinds.MUNICIPALITY, meta)
         if meta.id != slug:
             self.problem(
                 f"id '{meta.id}' does not match the folder name '{slug}'",
@@ -204,34 +199,26 @@ class _Reader(ProblemSink):
                 record_id=meta.id,
                 hint=f"write 'id: {slug}' or rename the folder",
             )
-        records: dict[str, list[Record]] = {}
         for path in sorted(folder.iterdir()):
             if path.name == schema.MUNICIPALITY_FILE or path.suffix not in {".yaml", ".yml"}:
                 continue
-            self.read_file(path, records, pending)
+            self.read_file(path, checks)
         if self.load_errors > load_errors_before:
             # A file that cannot be parsed hides its records; checking references now would
             # only add confusing follow-up errors.
             return None
-        index = self.build_index(slug, meta, records)
-        self.check_documents(meta)
-        self.resolve(slug, pending, index, reference)
-        self.check_semantics(index, reference)
-        if self.found > found_before:
-            return None
-        return Municipality(slug=slug, record=meta, records=records, index=index)
+        return checks.finish()
 
-    def read_file(
-        self, path: Path, records: dict[str, list[Record]], pending: list[PendingRef]
-    ) -> None:
+    def read_file(self, path: Path, checks: RecordChecks) -> None:
         shown = self.display(path)
-        layout = schema.MUNICIPALITY_FILES.get(path.name)
-        if layout is None:
-            known = ", ".join([schema.MUNICIPALITY_FILE, *schema.MUNICIPALITY_FILES])
-            close = difflib.get_close_matches(path.name, list(schema.MUNICIPALITY_FILES), n=1)
+        kinds_in_file = kinds.KIND_OF_FILE.get(path.name)
+        if kinds_in_file is None:
+            known = ", ".join([schema.MUNICIPALITY_FILE, *kinds.KIND_OF_FILE])
+            close = difflib.get_close_matches(path.name, list(kinds.KIND_OF_FILE), n=1)
             hint = f"did you mean {close[0]}? " if close else ""
             self.problem("unknown file", shown, hint=f"{hint}known files: {known}")
             return
+        layout = [(kind.key, kind.spec) for kind in kinds_in_file if kind.key is not None]
         document = self.load(path)
         if document is None:
             return
@@ -240,11 +227,12 @@ class _Reader(ProblemSink):
             self.problem(f"must be a mapping with {keys} at the top", shown, 1)
             return
         self.unknown_keys(document, tuple(key for key, _ in layout), shown, None)
-        checker = RecordChecker(self, shown, pending)
-        for key, spec in layout:
-            if key in document:
-                found = checker.record_list(document[key], spec, document.line_of(key), key)
-                records.setdefault(spec.kind, []).extend(found)
+        checker = checks.checker(shown)
+        for kind in kinds_in_file:
+            if kind.key in document:
+                line = document.line_of(kind.key)
+                for record in checker.record_list(document[kind.key], kind.spec, line, kind.key):
+                    checks.keep(kind, record)
 
     def load(self, path: Path) -> Any:
         shown = self.display(path)
@@ -256,199 +244,8 @@ class _Reader(ProblemSink):
             self.problem("the file is empty", shown, 1, hint="add records or delete the file")
         return document
 
-    def build_index(
-        self, slug: str, meta: Record, records: dict[str, list[Record]]
-    ) -> dict[str, Record]:
-        index: dict[str, Record] = {slug: meta}
-        everything = [*meta.children("documents")]
-        for kind_records in records.values():
-            for record in kind_records:
-                everything.extend(_walk(record))
-        for record in everything:
-            if record.id is None:
-                continue
-            first = index.get(record.id)
-            if first is not None:
-                where = f"{first.file}:{first.line}"
-                self.problem(
-                    f"duplicate id '{record.id}' (already used by a {first.kind} at {where})",
-                    record.file,
-                    record.line,
-                    record_id=record.id,
-                    hint="ids must be unique within a municipality; rename one of them",
-                )
-                continue
-            index[record.id] = record
-        return index
-
-    def check_documents(self, meta: Record) -> None:
-        for document in meta.children("documents"):
-            # a document without 'kind' or 'file' has been reported already
-            file_name = document.get("file")
-            if document.get("kind") == schema.FICTIONAL_DOCUMENT_KIND:
-                # Generated data cites a document that exists nowhere; only a municipality
-                # that says it is fictional may do so, so real data keeps its checks.
-                if not meta.get("fictional"):
-                    self.problem(
-                        f"document kind '{schema.FICTIONAL_DOCUMENT_KIND}' is only allowed in "
-                        "a municipality marked 'fictional: true'",
-                        document.file,
-                        document.line,
-                        record_id=document.id,
-                        hint="name the real document and its kind, or mark the municipality "
-                        "fictional",
-                    )
-                continue
-            if self.seeds_dir is None or file_name is None:
-                continue
-            if not _is_file(self.seeds_dir / file_name):
-                self.problem(
-                    f"source document file '{shorten(file_name)}' not found in {self.seeds_dir}",
-                    document.file,
-                    document.line,
-                    record_id=document.id,
-                    hint="check the file name",
-                )
-
-    def resolve(
-        self,
-        slug: str,
-        pending: list[PendingRef],
-        index: dict[str, Record],
-        reference: ReferenceSchemes,
-    ) -> None:
-        reference_ids = {kind: reference.ids(kind) for kind in REFERENCE_KINDS}
-        for ref in pending:
-            target = index.get(ref.value)
-            kind = target.kind if target is not None else None
-            if kind is not None and kind in ref.targets:
-                ref.holder[ref.key] = Ref(kind, ref.value)
-                continue
-            reference_kind = next(
-                (k for k in REFERENCE_KINDS if k in ref.targets and ref.value in reference_ids[k]),
-                None,
-            )
-            if reference_kind is not None:
-                ref.holder[ref.key] = Ref(reference_kind, ref.value)
-                continue
-            wanted = " or ".join(_KIND_NAMES.get(t, t) for t in ref.targets)
-            if kind is not None:
-                self.problem(
-                    f"'{ref.field}' names '{ref.value}', which is a {_KIND_NAMES.get(kind, kind)}",
-                    ref.file,
-                    ref.line,
-                    record_id=ref.record_id,
-                    hint=f"'{ref.field}' must name a {wanted}",
-                )
-                continue
-            candidates = [i for i, r in index.items() if r.kind in ref.targets]
-            for reference_kind in REFERENCE_KINDS:
-                if reference_kind in ref.targets:
-                    candidates.extend(reference_ids[reference_kind])
-            close = close_matches(ref.value, candidates, n=3)
-            hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
-            self.problem(
-                f"'{ref.field}' names '{shorten(ref.value)}', but no {wanted} has that id",
-                ref.file,
-                ref.line,
-                record_id=ref.record_id,
-                hint=hint or f"define it first, or check data/{slug}/ for the right id",
-            )
-
-    def check_semantics(self, index: dict[str, Record], reference: ReferenceSchemes) -> None:
-        # a form without a valid 'kind' has been reported in data/reference/ already
-        form_kinds = {form.id: form.get("kind") for form in reference.organisation_forms}
-        for record in index.values():
-            form = record.get("form")
-            if isinstance(form, Ref) and record.kind in FORM_KIND_FOR:
-                allowed = FORM_KIND_FOR[record.kind]
-                if form_kinds.get(form.id) not in (*allowed, None):
-                    fitting = sorted(f for f, k in form_kinds.items() if k in allowed)
-                    self.problem(
-                        f"form '{form.id}' does not fit a {_KIND_NAMES[record.kind]}",
-                        record.file,
-                        record.line,
-                        record_id=record.id,
-                        hint="use one of: " + ", ".join(fitting),
-                    )
-            own_parts = [child for child in _nested(record) if child.id is None]
-            for part in [record, *own_parts]:
-                self.check_period(part)
-                self.check_citations(part, index)
-
-    def check_citations(self, record: Record, index: dict[str, Record]) -> None:
-        for citation in record.sources:
-            target = index.get(citation.document)
-            if target is None or target.kind != "document":
-                documents = [i for i, r in index.items() if r.kind == "document"]
-                self.problem(
-                    f"source names document '{shorten(citation.document)}', which is not declared",
-                    record.file,
-                    record.line,
-                    record_id=record.id,
-                    hint="declare it under 'documents' in municipality.yaml; declared: "
-                    + ", ".join(documents),
-                )
-
-    def check_period(self, record: Record) -> None:
-        start, end = record.get("from"), record.get("until")
-        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-            self.problem(
-                f"'until' ({end}) is before 'from' ({start})",
-                record.file,
-                record.line,
-                record_id=record.id,
-                hint="swap the dates or correct one of them",
-            )
-
-
-_KIND_NAMES = {
-    "municipality": "municipality",
-    "unit": "administrative unit",
-    "body": "political body",
-    "actor": "actor",
-    "network": "network",
-    "document": "source document",
-    "concept": "integration concept",
-    "edition": "concept edition",
-    "action-field": "action field",
-    "reference-field": "reference action field",
-    "actor-type": "actor type",
-    "organisation-form": "organisation form",
-    "goal": "goal",
-    "indicator": "indicator",
-    "measure": "measure",
-    "funding": "funding relation",
-    "paper": "council paper",
-    "event": "event",
-}
-
 
 def _present(path: Path) -> bool:
     """Whether something stands at the path: a named pipe or a broken link is there, and is
     named as such when it is read, rather than reported missing."""
     return path.exists() or path.is_symlink()
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # a name too long for the file system, say
-        return False
-
-
-def _walk(record: Record) -> list[Record]:
-    """The record and every nested record that has an id (editions, action fields)."""
-    found = [record]
-    for child in _nested(record):
-        if child.id is not None:
-            found.extend(_walk(child))
-    return found
-
-
-def _nested(record: Record) -> list[Record]:
-    children: list[Record] = []
-    for value in record.values.values():
-        if isinstance(value, list):
-            children.extend(item for item in value if isinstance(item, Record))
-    return children

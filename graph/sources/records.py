@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,48 @@ class Citation:
 
     document: str
     passage: str
+    #: the line of the passage in its source file (for messages; not part of the citation)
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class OParlCitation:
+    """An object of a council information system: its OParl id and the JSON it came from.
+
+    ``file`` is the cached JSON, relative to the municipality's folder; ``oparl_type`` (the
+    last part of the object's ``type``: "Paper", "Meeting" …) and ``name`` are read from it.
+    """
+
+    url: str
+    file: str
+    oparl_type: str = ""
+    name: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class TableCitation:
+    """A row of a table: the file (relative to the municipality's folder), the sheet of a
+    workbook (None for a CSV file) and the row as a spreadsheet numbers it (the first is 1)."""
+
+    file: str
+    sheet: str | None
+    row: int
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class OfficeCitation:
+    """A statement of the office, for a fact no document states: the unit of the
+    administration that states it (never a person) and the date it did."""
+
+    office: str
+    date: dt.date
+    line: int | None = field(default=None, compare=False)
+
+
+#: every kind of source a record may cite (data/README.md, "Sources")
+Source = Citation | OParlCitation | TableCitation | OfficeCitation
 
 
 @dataclass
@@ -28,13 +71,23 @@ class Record:
     values: dict[str, Any]
     file: str
     line: int
-    sources: list[Citation] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.values.get(name, default)
 
     def children(self, name: str) -> list[Record]:
         return self.values.get(name) or []
+
+    def nested(self) -> list[Record]:
+        """The records this one holds (a network's members, a paper's consultations)."""
+        return [
+            item
+            for value in self.values.values()
+            if isinstance(value, list)
+            for item in value
+            if isinstance(item, Record)
+        ]
 
 
 @dataclass
@@ -57,6 +110,18 @@ class Municipality:
     def of_kind(self, kind: str) -> list[Record]:
         return self.records.get(kind, [])
 
+    def every_record(self) -> list[Record]:
+        """Every record, nested ones (documents, members, consultations …) included."""
+        found: list[Record] = []
+        # depth first, each record before the records it holds, in file order
+        todo = [self.record, *(r for records in self.records.values() for r in records)]
+        todo.reverse()
+        while todo:
+            record = todo.pop()
+            found.append(record)
+            todo.extend(reversed(record.nested()))
+        return found
+
 
 @dataclass
 class ReferenceSchemes:
@@ -65,13 +130,16 @@ class ReferenceSchemes:
     organisation_forms: list[Record]
     scheme_labels: dict[str, Record]
 
-    def ids(self, kind: str) -> set[str]:
-        records = {
+    def of_kind(self, kind: str) -> list[Record]:
+        """The records of one reference scheme, by the name of its kind."""
+        return {
             "reference-field": self.action_fields,
             "actor-type": self.actor_types,
             "organisation-form": self.organisation_forms,
         }[kind]
-        return {record.id for record in records if record.id}
+
+    def ids(self, kind: str) -> set[str]:
+        return {record.id for record in self.of_kind(kind) if record.id}
 
 
 @dataclass

@@ -36,7 +36,8 @@ class Field:
     """One key of a record.
 
     ``type`` is one of: id, label (one-line text), text (may span lines), date, bool,
-    ags, choice, ref, refs, labels (list of one-line texts), records, matches, sources.
+    ags, choice, ref, refs, labels (list of one-line texts), records, matches, sources,
+    url (an http(s) URL), path (a file relative to a folder, never above it).
     ``targets`` names the kinds a ref may point to; the pseudo-kinds ``reference-field``,
     ``actor-type`` and ``organisation-form`` point into data/reference/.
     """
@@ -107,7 +108,11 @@ RESPONSIBILITY = _spec(
 
 DOCUMENT = _spec(
     "document",
-    Field("file", "label", required=True),
+    # the text of the document: in data/<slug>/dokumente/, else in the documents folder
+    # (IKG_SEEDS); for a document named by `url`, a local copy of its text
+    Field("file", "path", required=True),
+    # where the document is published
+    Field("url", "url"),
     Field("title", "label", required=True),
     DATE,
     WHEN,
@@ -307,20 +312,9 @@ EVENT = _spec(
     DESCRIPTION,
 )
 
-# The files of a municipality folder: file name → (top-level key, record spec).
+#: The file every municipality folder has; the other files and what they hold are in the
+#: registry of kinds, graph/sources/kinds.py.
 MUNICIPALITY_FILE = "municipality.yaml"
-MUNICIPALITY_FILES: dict[str, tuple[tuple[str, RecordSpec], ...]] = {
-    "administration.yaml": (("units", UNIT),),
-    "bodies.yaml": (("bodies", BODY),),
-    "actors.yaml": (("actors", ACTOR),),
-    "networks.yaml": (("networks", NETWORK),),
-    "concepts.yaml": (("concepts", CONCEPT),),
-    "goals.yaml": (("goals", GOAL), ("indicators", INDICATOR)),
-    "measures.yaml": (("measures", MEASURE),),
-    "funding.yaml": (("funding", FUNDING),),
-    "papers.yaml": (("papers", PAPER),),
-    "events.yaml": (("events", EVENT),),
-}
 
 SCHEME = RecordSpec("scheme", (LABEL, DESCRIPTION), has_id=False, sources_required=False)
 REFERENCE_FIELD = RecordSpec(
@@ -348,35 +342,4 @@ ORGANISATION_FORM = RecordSpec(
         Field("kind", "choice", required=True, choices=ORGANISATION_FORM_KINDS),
     ),
     sources_required=False,
-)
-
-# data/reference/: file name → (key of the records, spec)
-REFERENCE_FILES: dict[str, tuple[str, RecordSpec]] = {
-    "action-fields.yaml": ("fields", REFERENCE_FIELD),
-    "actor-types.yaml": ("types", ACTOR_TYPE),
-    "organisation-forms.yaml": ("forms", ORGANISATION_FORM),
-}
-
-ALL_SPECS: tuple[RecordSpec, ...] = (
-    MUNICIPALITY,
-    DOCUMENT,
-    UNIT,
-    BODY,
-    ACTOR,
-    NETWORK,
-    MEMBER,
-    CONCEPT,
-    EDITION,
-    ACTION_FIELD,
-    RESPONSIBILITY,
-    GOAL,
-    INDICATOR,
-    MEASURE,
-    FUNDING,
-    PAPER,
-    CONSULTATION,
-    EVENT,
-    REFERENCE_FIELD,
-    ACTOR_TYPE,
-    ORGANISATION_FORM,
 )

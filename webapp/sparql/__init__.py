@@ -24,10 +24,10 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import IkgError, QueryError
-from graph.query_worker import QueryTimeout, QueryWorkers, timeout_message
-from graph.read_only import check_read_only, mentions_service
+from graph.read_only import check_read_only
 from graph.settings import is_endpoint_url
-from graph.store import QueryResult
+from graph.store import EmbeddedStore, QueryResult
+from graph.store.workers import QueryTimeout, QueryWorkers, WorkerStore, timeout_message
 from webapp.errors import TITLES
 from webapp.sparql.admission import Admission, EndpointBusy
 from webapp.sparql.page import query_page
@@ -124,41 +124,40 @@ def error_response(status: int, kind: str, message: str, parameter: str | None =
 
 def run_query(asked: ProtocolRequest) -> tuple[QueryResult, float]:
     """The query's result and how long it took (waiting for a slot included). It waits for
-    a slot (admission control), then runs on a remote store directly (which keeps its own
-    HTTP timeout) once a worker has confirmed the SERVICE guard, or on the embedded store in
-    a worker process that is killed at the timeout. The time waited counts within it."""
+    a slot (admission control), then asks the store behind the query workers (WorkerStore:
+    the SERVICE guard, and on the embedded store the timeout). The time waited counts
+    within the timeout."""
     assert asked.query is not None
     config = current_app.config
     timeout = float(config["QUERY_TIMEOUT"])
     started = time.perf_counter()
-    store = get_store()  # also says what to do when there is no store
-    remote = is_endpoint_url(config["STORE"])
+    store = guarded_store(current_app)  # also says what to do when there is no store
     with admission(current_app).slot(
         wait_seconds=min(float(config["SPARQL_WAIT"]), timeout), retry_after=timeout
     ) as waited:
         left = timeout - waited
         if left <= 0:
             raise QueryTimeout(timeout_message(timeout))
-        if remote:
-            if mentions_service(asked.query):
-                query_workers(current_app, None).check(asked.query, timeout_seconds=left)
-            result = store.query(
-                asked.query,
-                row_cap=config["ROW_CAP"],
-                default_graphs=asked.default_graphs,
-                named_graphs=asked.named_graphs,
-            )
-        else:
-            build = Path(config["STORE"]).resolve()
-            result = query_workers(current_app, build).query(
-                build,
-                asked.query,
-                timeout_seconds=left,
-                row_cap=config["ROW_CAP"],
-                default_graphs=asked.default_graphs,
-                named_graphs=asked.named_graphs,
-            )
+        result = store.query(
+            asked.query,
+            row_cap=config["ROW_CAP"],
+            default_graphs=asked.default_graphs,
+            named_graphs=asked.named_graphs,
+            timeout_seconds=left,
+        )
     return result, time.perf_counter() - started
+
+
+def guarded_store(app: Flask) -> WorkerStore:
+    """The viewer's store behind the app's query workers, which start with the first query
+    that needs them (on a remote store: the first that mentions SERVICE)."""
+    store = get_store()
+    build = store.path.resolve() if isinstance(store, EmbeddedStore) else None
+    return WorkerStore(
+        store,
+        timeout_seconds=float(app.config["QUERY_TIMEOUT"]),
+        workers=lambda: query_workers(app, build),
+    )
 
 
 _workers_lock = threading.Lock()

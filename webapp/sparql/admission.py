@@ -6,7 +6,7 @@ for as long as it runs (up to the timeout). Without a limit, four slow queries t
 threads and the pages waited behind them. Now at most ``running`` queries run, at most
 ``waiting`` more wait for a slot for a bounded time, counted within the query's timeout, and
 any further query gets 503 with ``Retry-After`` at once; ``ikg serve`` gives waitress that
-many threads on top of the ones for pages (graph/serve.py).
+many threads on top of the ones for pages (webapp/serve.py).
 """
 
 from __future__ import annotations

@@ -19,10 +19,10 @@ from rdflib.term import Node
 
 from graph.errors import IkgError
 from graph.queries import NamedQuery, bind_parameters, load_queries
-from graph.results import triples_as_turtle
+from graph.result_formats import triples_as_turtle
 from graph.settings import is_endpoint_url
 from graph.sparql_text import with_values
-from graph.store import QueryResult, to_oxigraph
+from graph.store.interface import QueryResult, to_oxigraph
 from webapp.store import get_store
 
 DEFAULT_QUERY = """\

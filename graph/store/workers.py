@@ -1,19 +1,19 @@
-"""Queries on the embedded store in worker processes, so a query can be stopped at its timeout.
+"""Queries in worker processes, so a query can be stopped at its timeout.
 
 pyoxigraph cannot cancel a running query, and a thread cannot be stopped from outside; a
 process can. Each query is sent to a warm worker process that has the store open read-only;
 when no answer comes within the timeout, the worker is killed (SIGKILL also frees whatever the
 query had allocated) and a fresh one is started in the background.
 
-A worker is a fresh interpreter running this module (``python -m graph.query_worker``), not a
-fork: forking the threaded web server would copy it in the middle of its other threads' work
-(locks held, half-written buffers), and multiprocessing's spawn and forkserver start methods
-re-import the server's ``__main__`` in every worker, which runs the server again if its script
-lacks a ``__main__`` guard. Worker and server talk over a socket pair with multiprocessing's
-``Connection`` (pickled messages).
+A worker is a fresh interpreter running graph.store.worker_process (``python -m
+graph.store.worker_process``), not a fork: forking the threaded web server would copy it in
+the middle of its other threads' work (locks held, half-written buffers), and
+multiprocessing's spawn and forkserver start methods re-import the server's ``__main__`` in
+every worker, which runs the server again if its script lacks a ``__main__`` guard. Worker
+and server talk over a socket pair with multiprocessing's ``Connection`` (pickled messages).
 
 A worker is told the store's folder with every query and reopens the store when the folder
-changed (``ikg build`` swaps the store link to a new build; see graph.store).
+changed (``ikg build`` swaps the store link to a new build; see graph.store.builds).
 
 Within its time a query can also grab memory fast (an ORDER BY over a cross product: some
 hundred MB a second), so a worker's data memory is capped (``RLIMIT_DATA``); a query that
@@ -24,30 +24,36 @@ parses a neutralised copy, which may take as long as a query), and it runs witho
 access where the system allows it (graph.isolation): should a query get past the guard, its
 SERVICE still cannot reach any host. A worker without a store (``store_path=None``) only
 checks queries, for a viewer whose store is a remote SPARQL server.
+
+``WorkerStore`` puts the pool behind the store interface, for the queries that come from
+outside (the /sparql endpoint, `ikg sparql`): whoever asks it gets the guard, the timeout and
+the memory cap without knowing which kind of store answers.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
-import resource
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import URIRef
+from rdflib.term import Node
 
-from graph.errors import IkgError, QueryError, StoreError
-from graph.isolation import isolate_network
-from graph.read_only import RefusedRequest, confirm_no_service
-from graph.store import EmbeddedStore, QueryResult
+from graph.errors import QueryError, StoreError
+from graph.read_only import RefusedRequest, mentions_service
+from graph.store import worker_process
+from graph.store.embedded import EmbeddedStore
+from graph.store.interface import QueryResult, Store
 
 #: warm workers kept waiting; more are started while more queries run at the same time
 WARM_WORKERS = 2
@@ -57,7 +63,7 @@ MEMORY_LIMIT_BYTES = 2 * 1024**3
 #: how long a new worker may take to start Python and open the store
 STARTUP_SECONDS = 60.0
 #: the folder that holds the ``graph`` package
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 class QueryTimeout(StoreError):
@@ -138,6 +144,7 @@ class QueryWorkers:
         sparql: str,
         *,
         timeout_seconds: float,
+        bindings: Mapping[str, Node] | None = None,
         row_cap: int | None = None,
         default_graphs: list[URIRef] | None = None,
         named_graphs: list[URIRef] | None = None,
@@ -147,7 +154,10 @@ class QueryWorkers:
         QueryTooLarge past the memory cap, RefusedRequest for a SERVICE, QueryError or
         StoreError as the store raises."""
         options = {
-            "row_cap": row_cap, "default_graphs": default_graphs, "named_graphs": named_graphs,
+            "bindings": bindings,
+            "row_cap": row_cap,
+            "default_graphs": default_graphs,
+            "named_graphs": named_graphs,
         }
         return self._ask((str(store_path), sparql, options), timeout_seconds)
 
@@ -205,7 +215,7 @@ class QueryWorkers:
         )
         with theirs:
             process = subprocess.Popen(
-                [sys.executable, "-m", "graph.query_worker", str(theirs.fileno()),
+                [sys.executable, "-m", worker_process.__name__, str(theirs.fileno()),
                  self._store_path, str(self._memory_limit),
                  "isolate" if self._isolate else "network"],
                 pass_fds=(theirs.fileno(),),
@@ -302,90 +312,94 @@ def _close_if_alive(reference: weakref.ref) -> None:
         workers.close()
 
 
-# -- the worker process ------------------------------------------------------------------
+class WorkerStore:
+    """A store for the queries that come from outside (the /sparql endpoint, `ikg sparql`),
+    behind the same interface as the store it guards.
 
+    Every query passes the SERVICE guard's decisive check in a worker process. On the embedded
+    store it then runs there too, on the build the store's link points to at that moment, and
+    is stopped at ``timeout_seconds``; on a remote store it runs on the server (which keeps its
+    own HTTP timeout), and only a text with the letters of SERVICE needs a worker first
+    (graph.read_only.mentions_service). The other methods run the project's own queries on
+    the guarded store directly.
 
-def serve(
-    connection: Connection, store_path: str, memory_limit_bytes: int, network_left: str = ""
-) -> None:
-    """A worker's life: cap its memory, open the store (if it has one), say it is ready and
-    whether it left the network, then answer queries until told to stop (None) or the server
-    is gone."""
-    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    cap = memory_limit_bytes if hard == resource.RLIM_INFINITY else min(hard, memory_limit_bytes)
-    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
-    _exit_with_the_server()
-    store: EmbeddedStore | None = None
-    opened = ""
-    opening_error = ""
+    ``workers`` gives the pool when a query first needs one (the web app keeps one per app);
+    without it, the store starts a pool of its own, which ``close`` stops.
+    """
 
-    def open_store(path: str) -> None:
-        nonlocal store, opened, opening_error
-        store, opened, opening_error = None, path, ""
-        try:
-            store = EmbeddedStore(Path(path))
-        except IkgError as error:
-            opening_error = str(error)
+    def __init__(
+        self,
+        store: Store,
+        *,
+        timeout_seconds: float,
+        workers: Callable[[], QueryWorkers] | None = None,
+    ) -> None:
+        self.store = store
+        self.timeout_seconds = timeout_seconds
+        #: the store's link (resolved at each query), None for a store the workers cannot open
+        self._link = store.path if isinstance(store, EmbeddedStore) else None
+        self._given_workers = workers
+        self._own_workers: QueryWorkers | None = None
+        self._closed = False
 
-    if store_path:
-        open_store(store_path)
-    connection.send(("ready", network_left))
-    while True:
-        try:
-            request = connection.recv()
-        except EOFError:  # the server went away
-            return
-        if request is None:
-            return
-        path, sparql, options = request
-        try:
-            confirm_no_service(sparql)
-        except RefusedRequest as refusal:
-            connection.send(("refused", str(refusal)))
-            continue
-        except MemoryError:
-            connection.send(("memory-error", ""))
-            continue
-        if path is None:  # only the check was asked for
-            connection.send(("result", None))
-            continue
-        if path != opened:
-            open_store(path)
-        if store is None:
-            connection.send(("store-error", opening_error))
-            continue
-        try:
-            connection.send(("result", store.query(sparql, **options)))
-        except StoreError as error:
-            connection.send(("store-error", str(error)))
-        except IkgError as error:
-            connection.send(("query-error", str(error)))
-        except MemoryError:  # Python's side ran out; pyoxigraph's side aborts the process
-            connection.send(("memory-error", ""))
-        except (OSError, ValueError, RuntimeError, TypeError) as error:
-            # raised while reading the answer (pyoxigraph evaluates lazily)
-            connection.send(("query-error", f"the query failed: {error}"))
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        row_cap: int | None = None,
+        default_graphs: list[URIRef] | None = None,
+        named_graphs: list[URIRef] | None = None,
+        timeout_seconds: float | None = None,
+    ) -> QueryResult:
+        """Run a query as :meth:`EmbeddedStore.query` does, once the guard has passed it;
+        ``timeout_seconds`` (default: the store's) bounds the check and, on the embedded
+        store, the query. QueryTimeout, QueryTooLarge, RefusedRequest as the pool raises."""
+        seconds = self.timeout_seconds if timeout_seconds is None else timeout_seconds
+        if self._link is None:
+            if mentions_service(sparql):
+                self._workers().check(sparql, timeout_seconds=seconds)
+            return self.store.query(
+                sparql,
+                bindings,
+                row_cap=row_cap,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+            )
+        return self._workers().query(
+            self._link.resolve(),
+            sparql,
+            timeout_seconds=seconds,
+            bindings=bindings,
+            row_cap=row_cap,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+        )
 
+    def named_graphs(self) -> list[URIRef]:
+        return self.store.named_graphs()
 
-def _exit_with_the_server() -> None:
-    """End this worker when the server process is gone, even in the middle of a query
-    (pyoxigraph releases the GIL while it evaluates, so this thread keeps running)."""
-    server = os.getppid()
+    def dump(self, rdf_format: ox.RdfFormat, graph: URIRef | None = None) -> bytes:
+        return self.store.dump(rdf_format, graph)
 
-    def watch() -> None:
-        while os.getppid() == server:
-            time.sleep(1)
-        os._exit(0)
+    def graph_size(self, graph: URIRef) -> int:
+        return self.store.graph_size(graph)
 
-    threading.Thread(target=watch, name="ikg-watch-server", daemon=True).start()
+    def quad_count(self) -> int:
+        return self.store.quad_count()
 
+    def close(self) -> None:
+        """Stop the pool this store started (a pool given to it is its owner's to stop)."""
+        self._closed = True
+        if self._own_workers is not None:
+            self._own_workers.close()
 
-def main() -> None:
-    descriptor, store_path, memory_limit, network = sys.argv[1:5]
-    # first, while this process has a single thread, as unshare demands
-    network_left = isolate_network() if network == "isolate" else "asked to keep it"
-    serve(Connection(int(descriptor)), store_path, int(memory_limit), network_left)
-
-
-if __name__ == "__main__":
-    main()
+    def _workers(self) -> QueryWorkers:
+        if self._given_workers is not None:
+            return self._given_workers()
+        if self._closed:
+            raise StoreError("the query workers are shut down")
+        if self._own_workers is None:
+            build = None if self._link is None else self._link.resolve()
+            self._own_workers = QueryWorkers(build, warm=1)
+        return self._own_workers

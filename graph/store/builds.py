@@ -1,4 +1,4 @@
-"""The embedded store on disk (pyoxigraph), behind the interface every reader uses.
+"""Builds of the embedded store: written, updated, locked and swapped in.
 
 Layout: the store path is a symbolic link to the latest *complete* build in
 ``<path>.builds/<build-id>/``. A build writes a new folder and only then swaps the link
@@ -24,224 +24,20 @@ import contextlib
 import errno
 import fcntl
 import io
-import itertools
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
+from rdflib import URIRef
 
-from graph.errors import QueryError, StoreError
-from graph.namespaces import PREFIXES
-from graph.settings import Settings, is_endpoint_url
+from graph.errors import StoreError
 
 if TYPE_CHECKING:
     from graph.manifest import Manifest
-
-
-@dataclass
-class QueryResult:
-    """A SELECT (``variables`` and ``rows``) or ASK (``boolean``) result in rdflib terms."""
-
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    #: True when the row cap cut the result
-    truncated: bool = False
-    #: CONSTRUCT/DESCRIBE results, as N-Triples
-    triples: bytes | None = None
-
-    def dicts(self) -> list[dict[str, Node | None]]:
-        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
-
-
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot bind {term!r}")
-
-
-def from_oxigraph(term: object) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"unexpected term {term!r}")
-
-
-def ntriples_in_graph(ntriples: str, graph: URIRef) -> str:
-    """N-Triples text → N-Quads text with every triple placed in ``graph``."""
-    suffix = f" <{graph}> .\n"
-    return "".join(
-        line[: line.rstrip().rfind(".")].rstrip() + suffix
-        for line in ntriples.splitlines()
-        if line.strip()
-    )
-
-
-class Store(Protocol):
-    """What every reader (CLI, viewer, analysis) needs from a store, embedded or remote.
-
-    The default graph is the union of all named graphs, and the project's prefixes are
-    predefined, on both kinds.
-    """
-
-    def query(
-        self,
-        sparql: str,
-        bindings: Mapping[str, Node] | None = None,
-        *,
-        row_cap: int | None = None,
-        default_graphs: list[URIRef] | None = None,
-        named_graphs: list[URIRef] | None = None,
-    ) -> QueryResult: ...
-
-    def named_graphs(self) -> list[URIRef]: ...
-
-    def dump(self, rdf_format: ox.RdfFormat, graph: URIRef | None = None) -> bytes: ...
-
-    def graph_size(self, graph: URIRef) -> int: ...
-
-    def quad_count(self) -> int: ...
-
-
-def open_store(settings: Settings, store: str | None = None) -> Store:
-    """The store named by ``store`` (a CLI option), else by the ``IKG_STORE`` setting."""
-    target = store or settings.store
-    if is_endpoint_url(target):
-        from graph.remote import RemoteStore
-
-        return RemoteStore.from_settings(settings, target)
-    return EmbeddedStore(Path(target))
-
-
-class EmbeddedStore:
-    """A built store opened for reading. The web process and queries only ever use this."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        if not path.exists():
-            raise StoreError(
-                f"no store at {path}: run 'ikg build' first (or pass --store / set IKG_STORE)"
-            )
-        try:
-            self._store = ox.Store.read_only(str(path.resolve()))
-        except OSError as error:
-            raise StoreError(f"cannot open the store at {path}: {error}") from error
-
-    def query(
-        self,
-        sparql: str,
-        bindings: Mapping[str, Node] | None = None,
-        *,
-        row_cap: int | None = None,
-        default_graphs: list[URIRef] | None = None,
-        named_graphs: list[URIRef] | None = None,
-    ) -> QueryResult:
-        """Run a read-only query; values in ``bindings`` are substituted as RDF terms.
-
-        SELECT gives ``rows``, ASK ``boolean``, CONSTRUCT/DESCRIBE ``triples``. The project's
-        prefixes (``ikg:``, ``org:``, ``skos:`` …) are predefined; a query may declare its own.
-        The store is open read-only and this method cannot run updates (they do not parse as a
-        query).
-
-        ``default_graphs`` and ``named_graphs`` set the dataset as the SPARQL protocol's
-        ``default-graph-uri`` and ``named-graph-uri`` do: when either is given, the default
-        graph is the merge of ``default_graphs`` only (empty if none), not the union of all.
-        """
-        substitutions = {
-            ox.Variable(name): to_oxigraph(value) for name, value in (bindings or {}).items()
-        }
-        dataset_given = default_graphs is not None or named_graphs is not None
-        try:
-            answer = self._store.query(
-                sparql,
-                prefixes=PREFIXES,
-                use_default_graph_as_union=not dataset_given,
-                default_graph=[ox.NamedNode(str(g)) for g in default_graphs or []]
-                if dataset_given
-                else None,
-                named_graphs=None
-                if named_graphs is None
-                else [ox.NamedNode(str(g)) for g in named_graphs],
-                substitutions=substitutions or None,
-            )
-        except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {error}") from error
-        except (OSError, ValueError, RuntimeError) as error:
-            raise QueryError(f"the query failed: {error}") from error
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult(boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            variables = [variable.value for variable in answer.variables]
-            positions = range(len(variables))
-            rows: list[tuple[Node | None, ...]] = []
-            truncated = False
-            # each distinct term converted once: a comparison of a hundred municipalities has
-            # 13,500 values but 1,500 distinct ones, and an rdflib Literal costs ~13 µs
-            converted: dict[object, Node | None] = {None: None}
-            for solution in answer:
-                if row_cap is not None and len(rows) >= row_cap:
-                    truncated = True
-                    break
-                row = []
-                for position in positions:
-                    term = solution[position]
-                    if term not in converted:
-                        converted[term] = from_oxigraph(term)
-                    row.append(converted[term])
-                rows.append(tuple(row))
-            return QueryResult(variables=variables, rows=rows, truncated=truncated)
-        # read one past the cap, so a cut result is known without reading it all
-        limit = None if row_cap is None else row_cap + 1
-        triples = list(itertools.islice(answer, limit))
-        truncated = row_cap is not None and len(triples) > row_cap
-        if truncated:
-            triples = triples[:row_cap]
-        serialized = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        return QueryResult(triples=serialized, truncated=truncated)
-
-    def named_graphs(self) -> list[URIRef]:
-        return sorted(URIRef(graph.value) for graph in self._store.named_graphs())
-
-    def dump(self, rdf_format: ox.RdfFormat, graph: URIRef | None = None) -> bytes:
-        """Serialise the whole dataset (quad formats) or one named graph."""
-        if graph is None:
-            return self._store.dump(format=rdf_format) or b""
-        if not self._store.contains_named_graph(ox.NamedNode(str(graph))):
-            raise StoreError(f"the store has no graph {graph}")
-        return self._store.dump(format=rdf_format, from_graph=ox.NamedNode(str(graph))) or b""
-
-    def graph_size(self, graph: URIRef) -> int:
-        """How many triples one named graph holds."""
-        pattern = self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph)))
-        return sum(1 for _ in pattern)
-
-    def quad_count(self) -> int:
-        return len(self._store)
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ nodes are kept together: all triples that share a blank node go into the same re
 a blank node label only means one node within one request. Chunks that hold blank nodes use
 ``INSERT { … } WHERE {}`` instead of ``INSERT DATA``, which Virtuoso refuses them in.
 
-Requests go through :class:`graph.sparql_update.UpdateEndpoint`, which retries transient
+Requests go through :class:`graph.store.update.UpdateEndpoint`, which retries transient
 failures with back-off. Any other failure stops the push with a message that names the URL,
 what to check, and the state of each graph; rerunning the push repairs any graph left
 incomplete.
@@ -31,15 +31,24 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.errors import StoreError
 from graph.namespaces import is_project_graph, staging_graph
-from graph.remote import Credentials, RemoteStore, shown_url
-from graph.sparql_update import DEFAULT_RETRIES, FIRST_BACKOFF_SECONDS, UpdateEndpoint, UpdateFailed
-from graph.store import Store
+from graph.settings import Settings, is_endpoint_url
+from graph.store.embedded import EmbeddedStore
+from graph.store.http import Credentials, shown_url
+from graph.store.interface import Store
+from graph.store.remote import RemoteStore
+from graph.store.update import (
+    DEFAULT_RETRIES,
+    FIRST_BACKOFF_SECONDS,
+    UpdateEndpoint,
+    UpdateFailed,
+)
 
 #: Most triples in one update request (`ikg push --chunk-triples`). Virtuoso 7 refuses an
 #: update of a little over 2,000 triples ("generated SQL text has exceeded 10000 lines").
@@ -58,6 +67,44 @@ class PushTarget:
     credentials: Credentials = field(default_factory=Credentials)
     timeout_seconds: float = 10.0
     retries: int = DEFAULT_RETRIES
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        endpoint: str | None = None,
+        update_url: str | None = None,
+        timeout_seconds: float | None = None,
+        retries: int | None = None,
+    ) -> PushTarget:
+        """The server `ikg push` writes to: ``endpoint`` (--endpoint), else IKG_STORE when it
+        is a URL. Its update endpoint: ``update_url`` (--update), else IKG_STORE_UPDATE, else
+        derived from the query endpoint (:func:`update_url_for`). Each request's time:
+        ``timeout_seconds``, else IKG_QUERY_TIMEOUT. StoreError when no URL is given."""
+        query_url = endpoint or (settings.store if settings.store_is_remote else None)
+        if query_url is None or not is_endpoint_url(query_url):
+            given = f" ({query_url!r} ist keine / is no http(s) URL)" if query_url else ""
+            raise StoreError(
+                "Geben Sie den SPARQL-Abfrage-Endpunkt des Servers mit --endpoint http(s)://… "
+                f"an (oder setzen Sie IKG_STORE darauf){given}. / Give the server's SPARQL "
+                "query endpoint with --endpoint http(s)://… (or set IKG_STORE to it)."
+            )
+        return cls(
+            query_url=query_url,
+            update_url=update_url_for(query_url, update_url or settings.store_update),
+            credentials=Credentials.from_settings(settings),
+            timeout_seconds=timeout_seconds or settings.query_timeout,
+            retries=DEFAULT_RETRIES if retries is None else retries,
+        )
+
+
+def push_source(settings: Settings, store_path: Path | None = None) -> EmbeddedStore:
+    """The built store `ikg push` uploads: ``store_path`` (--store), else IKG_STORE when it
+    names a folder, else the default folder (when IKG_STORE names the server)."""
+    if store_path is None:
+        store_path = Settings().store_path if settings.store_is_remote else settings.store_path
+    return EmbeddedStore(store_path)
 
 
 @dataclass
@@ -184,14 +231,16 @@ def push(
     source: Store,
     target: PushTarget,
     *,
-    chunk_triples: int = DEFAULT_CHUNK_TRIPLES,
+    chunk_triples: int | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_retry: Callable[[str], None] | None = None,
     backoff_seconds: float = FIRST_BACKOFF_SECONDS,
 ) -> PushSummary:
     """Replace every named graph of ``source`` on the server, then drop the server's project
-    graphs the source no longer has. ``on_progress`` gets the number of triples sent."""
+    graphs the source no longer has. ``chunk_triples``: most triples per request (default
+    DEFAULT_CHUNK_TRIPLES). ``on_progress`` gets the number of triples sent."""
     started = time.monotonic()
+    chunk_triples = chunk_triples or DEFAULT_CHUNK_TRIPLES
     endpoint = UpdateEndpoint(
         target.update_url,
         credentials=target.credentials,

@@ -1,7 +1,7 @@
 """`ikg serve`: the web viewer on waitress, bound to localhost unless told otherwise.
 
-Registered in graph/cli.py with ``from graph.serve import serve`` and
-``main.add_command(serve)``.
+It lives here, with the web app, because graph/ never imports webapp/; the console script
+(webapp/cli.py) adds it to the library's commands.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import ipaddress
 
 import click
 
-from graph.errors import IkgError
 from graph.settings import Settings
 
 
@@ -59,11 +58,8 @@ def serve(host: str, port: int, store: str | None, threads: int) -> None:
 
     settings = Settings.from_env()
     target = store or settings.store
-    try:
-        open_store(settings, target).named_graphs()  # fail now, saying what to do
-    except IkgError as error:
-        click.echo(f"Fehler: {error}", err=True)
-        raise SystemExit(error.exit_code) from error
+    # fail now, saying what to do (an IkgError ends the command as every other one does)
+    open_store(settings, target).named_graphs()
     app = create_app({"STORE": target})
     shown = f"[{host}]" if ":" in host else host
     if reachable_from_elsewhere(host):

@@ -1,11 +1,11 @@
 """SPARQL 1.1 update requests to a server, with retries and failures that say what to check.
 
-Used by `ikg push` (graph/push.py). Transient failures — connection reset or lost, HTTP
+Used by `ikg push` (graph.store.push). Transient failures — connection reset or lost, HTTP
 502/503/504, the client's timeout — are retried up to ``retries`` times after 0.5 s, 1 s,
 2 s … (or the server's ``Retry-After``, at most 30 s), each retry reported through
 ``on_retry``. Every other failure raises :class:`UpdateFailed` with a message that names the
-URL and what to check. HTTP goes through the layer the queries use (graph/remote.py), so
-credentials reach the configured URL only: no redirect is followed.
+URL and what to check. HTTP goes through the layer the queries use (graph.store.http),
+so credentials reach the configured URL only: no redirect is followed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from http.client import HTTPException, InvalidURL
 
 from graph.errors import StoreError
-from graph.remote import (
+from graph.store.http import (
     Credentials,
     authorize,
     credentials_in_url,
