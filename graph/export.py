@@ -3,6 +3,8 @@ or the network of actors and networks as GraphML or GEXF for Gephi."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -51,13 +53,11 @@ def _graph_as_nquads(store: Store, graph: URIRef) -> bytes:
 def network_export(store: Store, export_format: str, municipality: str | None = None) -> bytes:
     """The membership network of one municipality (or of all) as GraphML or GEXF.
 
-    Nodes are actors and networks (``kind``), with ``label``, ``type`` (actor type id, or
-    ``netzwerk`` / ``gremium``), ``type_label``, ``municipality``, the centralities
-    ``degree_centrality``, ``betweenness_centrality`` and ``eigenvector_centrality`` and the
-    ``community`` number (left out for nodes without ties), all measured on the exported
-    graph; edges are memberships. Organisations only: no personal data is in the graph.
-    Fictional municipalities (example city, generated data) are left out of the network of
-    all municipalities; name one to export it.
+    Nodes are actors and networks (``kind``), with the attributes of every network file
+    (NODE_ATTRIBUTES and MEASURE_ATTRIBUTES, see ``network_file``), all measured on the
+    exported graph; edges are memberships. Organisations only: no personal data is in the
+    graph. Fictional municipalities (example city, generated data) are left out of the network
+    of all municipalities; name one to export it.
     """
     from graph.analysis.measures import node_measures
     from graph.analysis.projection import known_slugs, membership_graph, read_network
@@ -69,14 +69,47 @@ def network_export(store: Store, export_format: str, municipality: str | None = 
         nx.set_node_attributes(part, slug, "municipality")
         network.update(part)
     network.graph = {"description": "Integrationsgraph: Mitgliedschaften (Akteure, Netzwerke)"}
-    for node, measures in node_measures(network).items():
-        attributes = network.nodes[node]
-        attributes["degree_centrality"] = measures["degree_centrality"]
-        attributes["betweenness_centrality"] = measures["betweenness"]
-        attributes["eigenvector_centrality"] = measures["eigenvector"]
-        if measures["community"] is not None:
-            attributes["community"] = measures["community"]
-    return network_document(network, export_format).encode("utf-8")
+    return network_file(network, node_measures(network), export_format).encode("utf-8")
+
+
+#: The node attributes of every network file, ``ikg export`` and the viewer's GraphML download
+#: alike: what the projection (graph.analysis.projection) says a node is — ``kind`` (actor or
+#: network), ``type`` (actor type id, or ``netzwerk`` / ``gremium``), ``type_label``,
+#: ``collective`` (a group the sources do not break down), ``bipartite`` (0 actor, 1 network)
+#: — and its municipality. A node has those it has (a network is never collective).
+NODE_ATTRIBUTES = ("label", "kind", "type", "type_label", "collective", "bipartite", "municipality")
+#: the centralities, file attribute → key of ``graph.analysis.measures.node_measures``; then
+#: ``community``, left out for nodes without ties
+MEASURE_ATTRIBUTES = {
+    "degree_centrality": "degree_centrality",
+    "betweenness_centrality": "betweenness",
+    "eigenvector_centrality": "eigenvector",
+}
+#: ``relation`` (membership, part-of) and the membership's ``role`` as the sources name it
+EDGE_ATTRIBUTES = ("relation", "role")
+
+
+def network_file(
+    network: nx.Graph, measures: dict[Hashable, dict[str, object]], export_format: str
+) -> str:
+    """The one writer of network files: ``network``'s nodes with their NODE_ATTRIBUTES, their
+    ``measures`` (``node_measures``) under the names of MEASURE_ATTRIBUTES and ``community``,
+    its edges with EDGE_ATTRIBUTES, as GraphML or GEXF (see ``network_document``)."""
+    written = nx.Graph()
+    written.graph.update(network.graph)
+    for node, data in network.nodes(data=True):
+        measured = measures[node]
+        attributes = {key: data[key] for key in NODE_ATTRIBUTES if key in data}
+        attributes.update(
+            {name: float(measured[key]) for name, key in MEASURE_ATTRIBUTES.items()}
+        )
+        if measured["community"] is not None:
+            attributes["community"] = measured["community"]
+        written.add_node(node, **attributes)
+    for source, target, data in network.edges(data=True):
+        kept = {key: data[key] for key in EDGE_ATTRIBUTES if key in data}
+        written.add_edge(source, target, **kept)
+    return network_document(written, export_format)
 
 
 def network_document(network: nx.Graph, export_format: str) -> str:
@@ -84,7 +117,7 @@ def network_document(network: nx.Graph, export_format: str) -> str:
     carry, in node ids, attribute names or values, are written as U+FFFD (networkx would write
     them as they are, or as a reference to them, and either is not well-formed XML).
 
-    Used by ``ikg export`` and by the viewer's GraphML download."""
+    Used by ``network_file``."""
     clean = nx.Graph()
     clean.graph.update({_xml_safe(k): _xml_safe(v) for k, v in network.graph.items()})
     for node, data in network.nodes(data=True):

@@ -26,6 +26,15 @@ Rules for writing a query file, learnt from how the engine treats bindings:
   hundred municipalities than at ten), declare ``dataset: municipality`` in the header: the
   query then reads only the stated graph of the municipality its parameters name and the
   reference schemes — no inferred facts.
+
+What a file is for, ``purpose`` in its header (PURPOSES): ``query`` (the default) is a named
+query of the list — ``ikg query --list``, the viewer's /abfragen and the examples of /sparql;
+``page`` is the SPARQL of a viewer page (``queries/pages/*.rq``, read with ``page_query``),
+in no list and not run by name. A page's values are bound by the page, so instead of
+``parameters`` its header declares ``bindings``: each bound variable with a description and
+an example term (``id:oberhausen/ki``, ``graph:oberhausen``, or a literal in double quotes,
+in YAML ``'"Integration"'``), with which the test suite runs every page query on every kind
+of store.
 """
 
 from __future__ import annotations
@@ -46,6 +55,7 @@ from rdflib.term import Node
 from graph.errors import NotFoundError, QueryError
 from graph.namespaces import (
     ID,
+    PREFIXES,
     REFERENCE_GRAPH,
     inferred_graph,
     municipality_graph,
@@ -76,6 +86,13 @@ PARAMETER_TYPES = {
 DATASETS = {
     "municipality": "der Graph der Kommune, die die Parameter nennen, und die Referenzschemata",
 }
+#: what a query file is for (``purpose`` in its header); only ``query`` files are listed
+PURPOSES = {
+    "query": "benannte Abfrage: in `ikg query --list`, auf /abfragen und als Beispiel auf /sparql",
+    "page": "Abfrage einer Seite des Viewers (queries/pages/): in keiner Liste",
+}
+#: the folder below the queries folder that holds the pages' queries
+PAGES_FOLDER = "pages"
 #: the words a boolean parameter accepts (German and English, as typed in a form or a shell)
 BOOLEAN_WORDS = {"ja": True, "nein": False, "true": True, "false": False, "1": True, "0": False}
 
@@ -96,6 +113,15 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Binding:
+    """A variable a page binds (``bindings`` in a page query's header), with an example."""
+
+    variable: str
+    description: str
+    example: Node
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     title_de: str
@@ -107,6 +133,19 @@ class NamedQuery:
     path: Path
     #: the graphs the query reads, a key of DATASETS (None: see dataset_of)
     dataset: str | None = None
+    #: what the file is for, a key of PURPOSES
+    purpose: str = "query"
+    #: the variables a page binds (page queries only)
+    bindings: tuple[Binding, ...] = ()
+
+    @property
+    def listed(self) -> bool:
+        """In `ikg query --list`, on /abfragen and among the examples of /sparql."""
+        return self.purpose == "query"
+
+    def example_bindings(self) -> dict[str, Node]:
+        """Each declared binding's example, as a page would bind it."""
+        return {binding.variable: binding.example for binding in self.bindings}
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -128,15 +167,47 @@ class NamedQuery:
 
 
 def load_queries(directory: Path) -> dict[str, NamedQuery]:
-    """Every query file of the directory. A file is parsed again only when it has changed: the
+    """The named queries of the list: every query file of the directory but those whose
+    header declares another ``purpose``. A file is parsed again only when it has changed: the
     viewer asks for the queries on every request, and reading all the YAML headers each time
     cost ~95 ms (as much as the queries themselves)."""
     queries = {}
     for path in sorted(directory.glob("*.rq")):
-        status = path.stat()
-        query = _parsed_query_file(path, status.st_mtime_ns, status.st_size)
-        queries[query.name] = query
+        query = _read(path)
+        if query.listed:
+            queries[query.name] = query
     return queries
+
+
+def load_page_queries(directory: Path) -> dict[str, NamedQuery]:
+    """The pages' queries: every file of ``directory/pages/``, each declaring
+    ``purpose: page``."""
+    return {
+        path.stem: page_query(directory, path.stem)
+        for path in sorted((directory / PAGES_FOLDER).glob("*.rq"))
+    }
+
+
+def page_query(directory: Path, name: str) -> NamedQuery:
+    """``directory/pages/NAME.rq``, read as the named queries are (and kept as they are)."""
+    path = directory / PAGES_FOLDER / f"{name}.rq"
+    if not path.is_file():
+        raise QueryError(
+            f"{path}: Die Abfrage der Seite fehlt; sie gehört in den Ordner {PAGES_FOLDER}/ des "
+            f"Abfrageordners (Einstellung IKG_QUERIES). / The page's query file is missing."
+        )
+    query = _read(path)
+    if query.purpose != "page":
+        raise QueryError(
+            f"{path}: Eine Datei in {PAGES_FOLDER}/ braucht „#+ purpose: page“ im Kopf. "
+            f"/ A file in {PAGES_FOLDER}/ must declare purpose: page in its header."
+        )
+    return query
+
+
+def _read(path: Path) -> NamedQuery:
+    status = path.stat()
+    return _parsed_query_file(path, status.st_mtime_ns, status.st_size)
 
 
 @functools.lru_cache(maxsize=512)
@@ -162,6 +233,12 @@ def parse_query_file(path: Path) -> NamedQuery:
     if dataset is not None and dataset not in DATASETS:
         raise QueryError(
             f"{path}: dataset {dataset!r} is unknown; known: {', '.join(sorted(DATASETS))}"
+        )
+    purpose = header.get("purpose", "query")
+    if purpose not in PURPOSES:
+        raise QueryError(
+            f"{path}: purpose {purpose!r} ist unbekannt; bekannt: {', '.join(PURPOSES)}. "
+            f"/ purpose {purpose!r} is unknown."
         )
     parameters = []
     for name, spec in (header.get("parameters") or {}).items():
@@ -189,6 +266,39 @@ def parse_query_file(path: Path) -> NamedQuery:
         text=text,
         path=path,
         dataset=dataset,
+        purpose=purpose,
+        bindings=tuple(
+            _binding(path, str(variable), spec)
+            for variable, spec in (header.get("bindings") or {}).items()
+        ),
+    )
+
+
+def _binding(path: Path, variable: str, spec: Any) -> Binding:
+    if not isinstance(spec, dict) or "example" not in spec or "description" not in spec:
+        raise QueryError(
+            f"{path}: Bindung {variable} braucht description und example. / binding "
+            f"{variable} needs a description and an example."
+        )
+    return Binding(
+        variable=variable,
+        description=" ".join(str(spec["description"]).split()),
+        example=example_term(path, str(spec["example"])),
+    )
+
+
+def example_term(path: Path, text: str) -> Node:
+    """An example value as a header writes it: ``"text"`` (a literal) or ``prefix:rest``
+    with one of the project's prefixes (``id:oberhausen/ki``, ``graph:oberhausen``)."""
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        return Literal(text[1:-1])
+    prefix, colon, rest = text.partition(":")
+    if colon and prefix in PREFIXES:
+        return URIRef(PREFIXES[prefix] + rest)
+    raise QueryError(
+        f"{path}: Beispiel {text!r} ist weder \"Text\" noch prefix:name mit einem der Präfixe "
+        f"{', '.join(PREFIXES)}. / example {text!r} is neither a quoted literal nor a prefixed "
+        "name."
     )
 
 
@@ -638,7 +748,10 @@ def describe(queries: dict[str, NamedQuery]) -> list[dict[str, Any]]:
 
 __all__ = [
     "NOT_GIVEN",
+    "PAGES_FOLDER",
     "PARAMETER_TYPES",
+    "PURPOSES",
+    "Binding",
     "NamedQuery",
     "Parameter",
     "accepted_parameters",
@@ -647,7 +760,9 @@ __all__ = [
     "describe",
     "get_query",
     "known_municipalities",
+    "load_page_queries",
     "load_queries",
+    "page_query",
     "parse_query_file",
     "run_named_query",
     "stated_dataset",

@@ -31,10 +31,13 @@ from graph.namespaces import (
     slug_of_graph,
     slug_of_inferred_graph,
 )
+from graph.queries import page_query
 from graph.store import EmbeddedStore
-from tests.conftest import DATA_DIR, FIXTURES, SEEDS_DIR
+from tests.conftest import DATA_DIR, FIXTURES, QUERIES_DIR, SEEDS_DIR
 from webapp import create_app
-from webapp.profiles import OUTGOING
+
+#: what a profile page reads about an entry (queries/pages/profile-outgoing.rq)
+OUTGOING = page_query(QUERIES_DIR, "profile-outgoing").text
 
 PREAMBLE = """
 @prefix ikg:  <https://w3id.org/ikg/ontology#> .

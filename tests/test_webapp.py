@@ -367,9 +367,9 @@ def test_a_network_is_read_once_per_build_from_its_own_graph_and_a_rebuild_is_sh
 ) -> None:
     """The diagram's data is read once per built store, from the municipality's own graph
     (not the union of all), and a rebuild shows what it changed on the next request."""
+    from graph.analysis.projection import MEMBERSHIPS
     from graph.build import build
     from graph.namespaces import municipality_graph
-    from webapp.network import MEMBERSHIPS
 
     data, store_path = built_teststadt(tmp_path, monkeypatch)
     client = create_app({"STORE": str(store_path), "TESTING": True}).test_client()

@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         #: the embedded store's folder or a SPARQL endpoint's URL (see graph.settings)
         STORE=settings.store,
         QUERY_TIMEOUT=settings.query_timeout,
+        #: the named queries (*.rq) and, in pages/, the SPARQL of the viewer's pages
         QUERIES_DIR=settings.queries_dir,
         ROW_CAP=settings.row_cap,
         #: admission control of /sparql (webapp/sparql/admission.py)

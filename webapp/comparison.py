@@ -12,7 +12,7 @@ from graph.errors import QueryError
 from webapp.entities import municipalities
 from webapp.links import entity_url
 from webapp.pages import page, render
-from webapp.store import cached, select
+from webapp.store import cached, page_sparql, select
 
 blueprint = Blueprint("comparison", __name__)
 
@@ -22,29 +22,6 @@ MATCH_SYMBOLS = {
     "broadMatch": ("⊂", "ist Teil des Referenzfelds"),
     "narrowMatch": ("⊃", "umfasst das Referenzfeld"),
 }
-
-FIELDS = """
-SELECT ?ref ?refLabel ?group ?field ?fieldLabel ?match ?m WHERE {
-  ?ref a ikg:ReferenceActionField ; skos:prefLabel ?refLabel .
-  OPTIONAL { ?ref ikg:referenceGroup ?group }
-  OPTIONAL {
-    VALUES ?match { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch }
-    ?field ?match ?ref ; skos:inScheme ?edition ; skos:prefLabel ?fieldLabel ;
-           ikg:municipality ?m .
-    ?edition a ikg:ConceptEdition .
-    FILTER NOT EXISTS { ?newer dcterms:replaces ?edition }
-  }
-}
-"""
-
-STRUCTURES = """
-SELECT ?e ?label ?formLabel ?kind ?m WHERE {
-  ?e ikg:municipality ?m ; skos:prefLabel ?label ; org:classification ?form .
-  ?form ikg:formKind ?kind ; skos:prefLabel ?formLabel .
-  FILTER (STR(?kind) IN ("gremium", "steuerung"))
-}
-"""
-
 
 def slug(iri: Any) -> str:
     return str(iri).rsplit("/", 1)[-1]
@@ -85,7 +62,7 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
     cities = [c for c in everything if with_fictional or not c["fictional"]]
     hidden = [c for c in everything if c["fictional"] and c not in cities]
     references: dict[str, dict[str, Any]] = {}
-    for row in select(FIELDS):
+    for row in select(page_sparql("comparison-fields")):
         ref = references.setdefault(
             str(row["ref"]),
             {"iri": row["ref"], "label": row["refLabel"], "group": row["group"],
@@ -106,7 +83,7 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
     structures: dict[str, dict[str, list[dict[str, Any]]]] = {
         c["slug"]: defaultdict(list) for c in cities
     }
-    for row in select(STRUCTURES):
+    for row in select(page_sparql("comparison-structures")):
         city = slug(row["m"])
         if city in structures:
             group = "Gremien" if str(row["kind"]) == "gremium" else "Steuerungsstrukturen"

@@ -1,9 +1,10 @@
 """Abdeckung: action fields × actor types — who works in which field, and where nobody does.
 
-The counts come from the named query ``coverage`` (queries/coverage.rq). Both it and the list
-behind a cell read the inferred ``ikg:takesPartIn`` (graph/inference.py, the one definition of
-"an actor takes part in a field"); the list adds, for each actor, the measures and networks
-that link it to the field.
+The counts and who is counted come from the named query ``coverage`` (queries/coverage.rq),
+which reads the inferred ``ikg:takesPartIn`` (graph/inference.py, the one definition of "an
+actor takes part in a field"); the list behind a cell is the actors coverage.rq counted there,
+each with the measures and networks that link it to the field
+(queries/pages/coverage-links.rq).
 """
 
 from __future__ import annotations
@@ -11,59 +12,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
+from rdflib import URIRef
 
 from graph.errors import QueryError
 from graph.namespaces import municipality_graph, municipality_iri
 from graph.queries import load_queries
 from webapp.entities import action_fields, municipality, named_query
-from webapp.links import entity_url
+from webapp.links import entity_url, local_id
 from webapp.pages import page, render
-from webapp.store import cached, select
+from webapp.store import cached, page_sparql, select
 
 blueprint = Blueprint("coverage", __name__)
 
 NO_TYPE = "ohne Typ"
-
-#: who takes part in a field (inferred), with the actor type the columns are named by
-PARTICIPANTS = """
-SELECT ?actor ?actorLabel ?typeLabel ?field WHERE {
-  ?actor ikg:takesPartIn ?field ; skos:prefLabel ?actorLabel .
-  OPTIONAL {
-    ?actor org:classification ?actorType .
-    ?actorType skos:inScheme ref:actor-type ; skos:prefLabel ?actorTypeLabel .
-  }
-  BIND (COALESCE(?actorTypeLabel, "ohne Typ") AS ?typeLabel)
-}
-"""
-
-#: why each takes part: its measures (lead, partner) and networks (the inferred org:memberOf)
-#: that name the field or a reference field the field is mapped to
-LINKS = """
-SELECT ?actor ?via ?viaLabel ?how ?field WHERE {
-  ?actor ikg:takesPartIn ?field .
-  { ?via ikg:lead ?actor . BIND ("Federführung" AS ?how) }
-  UNION { ?via ikg:partner ?actor . BIND ("Partner" AS ?how) }
-  UNION { ?actor org:memberOf ?via . BIND ("Mitglied" AS ?how) }
-  ?via ikg:actionField ?target ; skos:prefLabel ?viaLabel .
-  FILTER (?target = ?field
-          || EXISTS { ?field skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch
-                      ?target })
-}
-"""
-
-#: the columns: every type of the municipality's organisations (so absent types show as gaps)
-TYPES = """
-SELECT DISTINCT ?typeLabel ?m ?m_graph WHERE {
-  # the municipality's own graph first: its actors, not every municipality's (96 → 8 ms for
-  # one of ten)
-  GRAPH ?m_graph { ?actor org:classification ?type }
-  ?actor ikg:municipality ?m .
-  ?type skos:inScheme ref:actor-type ; skos:prefLabel ?typeLabel .
-  FILTER NOT EXISTS { ?actor a ikg:PoliticalBody }
-  FILTER NOT EXISTS { ?actor a org:OrganizationalUnit }
-}
-"""
-
 
 @page(blueprint, "/kommune/<slug>/abdeckung", endpoint="matrix")
 def matrix(fmt: str, slug: str):
@@ -106,7 +67,7 @@ def matrix(fmt: str, slug: str):
         "columns": [{"type": c, "label": c} for c in columns],
         "rows": rows,
         "gaps": gaps,
-        "selection": selected_cell(rows, columns),
+        "selection": selected_cell(rows, columns, counted),
     }
     return render(fmt, "coverage/matrix.html", data, city=city)
 
@@ -116,19 +77,22 @@ def read_matrix(slug: str) -> tuple[list[dict], list[dict], list[dict]]:
     and version of the query files: together ~100 ms a request, as much at one municipality
     as at 400. Callers must not change what they get back."""
     queries = load_queries(current_app.config["QUERIES_DIR"])
-    versions = tuple(queries[name].text for name in ("coverage", "action-fields"))
+    actor_types = page_sparql("coverage-actor-types")
+    versions = (*(queries[name].text for name in ("coverage", "action-fields")), actor_types)
 
     def read() -> tuple[list[dict], list[dict], list[dict]]:
         return (
             named_query("coverage", {"municipality": slug}).dicts(),
             action_fields(slug),
-            select(TYPES, m=municipality_iri(slug), m_graph=municipality_graph(slug)),
+            select(actor_types, m=municipality_iri(slug), m_graph=municipality_graph(slug)),
         )
 
     return cached(("coverage", slug, versions), read)
 
 
-def selected_cell(rows: list[dict], columns: list[str]) -> dict[str, Any] | None:
+def selected_cell(
+    rows: list[dict], columns: list[str], counted: list[dict]
+) -> dict[str, Any] | None:
     field = request.args.get("feld", "").strip()
     actor_type = request.args.get("typ", "").strip()
     if not field and not actor_type:
@@ -147,16 +111,23 @@ def selected_cell(rows: list[dict], columns: list[str]) -> dict[str, Any] | None
             parameter="typ",
         )
     row = by_local[field]
-    actors: dict[str, dict[str, Any]] = {}
-    for person in select(PARTICIPANTS, field=row["iri"]):
-        if str(person["typeLabel"]) == actor_type:
-            actors[str(person["actor"])] = {
-                "iri": person["actor"], "label": person["actorLabel"],
-                "url": entity_url(person["actor"]), "via": []}
-    for link in select(LINKS, field=row["iri"]):
+    # the cell's actors are those coverage.rq counted in it, so the list and the count agree
+    counted_here = {
+        iri
+        for entry in counted
+        if entry["field"] == row["iri"] and str(entry["typeLabel"]) == actor_type
+        for iri in str(entry["actorIris"] or "").split()
+    }
+    actors: dict[str, dict[str, Any]] = {
+        iri: {"iri": URIRef(iri), "label": local_id(URIRef(iri)),
+              "url": entity_url(URIRef(iri)), "via": []}
+        for iri in counted_here
+    }
+    for link in select(page_sparql("coverage-links"), field=row["iri"]):
         entry = actors.get(str(link["actor"]))
         if entry is None:
             continue
+        entry["label"] = link["actorLabel"]
         via = {"iri": link["via"], "label": link["viaLabel"], "how": link["how"],
                "url": entity_url(link["via"])}
         if via not in entry["via"]:
@@ -168,6 +139,3 @@ def selected_cell(rows: list[dict], columns: list[str]) -> dict[str, Any] | None
         "type_label": actor_type,
         "actors": sorted(actors.values(), key=lambda a: str(a["label"]).casefold()),
     }
-
-
-

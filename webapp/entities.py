@@ -6,17 +6,14 @@ from collections import defaultdict
 from typing import Any
 
 from flask import current_app
-from rdflib import URIRef
 from rdflib.term import Node
 
 from graph.errors import NotFoundError
-from graph.namespaces import ACTOR_TYPE_SCHEME, actor_type_iri, municipality_iri
+from graph.namespaces import municipality_iri
 from graph.queries import get_query, load_queries, run_named_query
 from webapp.links import SLUG, entity_url
-from webapp.store import cached, get_store, select
+from webapp.store import cached, get_store, page_sparql, select
 from webapp.vocabulary import type_name
-
-MSO = actor_type_iri("mso")
 
 
 def municipalities() -> list[dict[str, Any]]:
@@ -26,15 +23,7 @@ def municipalities() -> list[dict[str, Any]]:
 
 
 def _read_municipalities() -> list[dict[str, Any]]:
-    rows = select(
-        """
-        SELECT ?m ?label ?state ?key ?fictional WHERE {
-          ?m a ikg:Municipality ; skos:prefLabel ?label .
-          OPTIONAL { ?m ikg:state ?state }
-          OPTIONAL { ?m ikg:officialKey ?key }
-          OPTIONAL { ?m ikg:fictional ?fictional }
-        } ORDER BY ?label"""
-    )
+    rows = select(page_sparql("municipalities"))
     seen: dict[str, dict[str, Any]] = {}
     for row in rows:
         slug = str(row["m"]).rsplit("/", 1)[-1]
@@ -62,28 +51,7 @@ def municipality(slug: str) -> dict[str, Any]:
 
 def counts() -> dict[str, dict[str, int]]:
     """Per municipality slug: actors, MSOs, networks, bodies, measures (action fields apart)."""
-    rows = select(
-        f"""
-        SELECT ?m ?kind (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-          ?e ikg:municipality ?m .
-          {{
-            {{ ?e a org:Organization }} UNION {{ ?e a org:FormalOrganization }}
-            # the inferred superclasses make every unit, body and network an org:Organization
-            FILTER NOT EXISTS {{
-              VALUES ?inside {{
-                ikg:Municipality ikg:PoliticalBody org:OrganizationalUnit
-                org:OrganizationalCollaboration
-              }}
-              ?e a ?inside
-            }}
-            BIND ("actors" AS ?kind)
-          }}
-          UNION {{ ?e org:classification <{MSO}> . BIND ("msos" AS ?kind) }}
-          UNION {{ ?e a org:OrganizationalCollaboration . BIND ("networks" AS ?kind) }}
-          UNION {{ ?e a ikg:PoliticalBody . BIND ("bodies" AS ?kind) }}
-          UNION {{ ?e a ikg:Measure . BIND ("measures" AS ?kind) }}
-        }} GROUP BY ?m ?kind"""
-    )
+    rows = select(page_sparql("municipality-counts"))
     result: dict[str, dict[str, int]] = defaultdict(
         lambda: {"actors": 0, "msos": 0, "networks": 0, "bodies": 0, "measures": 0}
     )
@@ -94,12 +62,7 @@ def counts() -> dict[str, dict[str, int]]:
 
 def mso_count_texts() -> dict[str, list[str]]:
     """What the sources say about the number of MSOs ("etwa 50"), kept as stated."""
-    rows = select(
-        f"""
-        SELECT ?m ?count WHERE {{
-          ?e ikg:municipality ?m ; org:classification <{MSO}> ; ikg:countText ?count .
-        }}"""
-    )
+    rows = select(page_sparql("mso-count-texts"))
     result: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         result[str(row["m"]).rsplit("/", 1)[-1]].append(str(row["count"]))
@@ -120,13 +83,7 @@ def action_fields(slug: str) -> list[dict[str, Node | None]]:
 
 def entities_of(slug: str) -> list[dict[str, Any]]:
     """Every labelled entity the municipality's data states, with its German type name."""
-    rows = select(
-        """
-        SELECT ?e ?label ?type ?m WHERE {
-          ?e ikg:municipality ?m ; skos:prefLabel ?label ; a ?type .
-        }""",
-        m=municipality_iri(slug),
-    )
+    rows = select(page_sparql("municipality-entities"), m=municipality_iri(slug))
     return group_entities(rows)
 
 
@@ -141,14 +98,3 @@ def group_entities(rows: list[dict[str, Node | None]]) -> list[dict[str, Any]]:
         entry["kind"] = type_name(entry["types"])
         entry["url"] = entity_url(entry["iri"])
     return sorted(by_iri.values(), key=lambda e: str(e["label"]).casefold())
-
-
-def actor_types() -> dict[URIRef, str]:
-    rows = select(
-        """
-        SELECT ?type ?label ?scheme WHERE {
-          ?type skos:inScheme ?scheme ; skos:prefLabel ?label .
-        }""",
-        scheme=ACTOR_TYPE_SCHEME,
-    )
-    return {row["type"]: str(row["label"]) for row in rows}

@@ -1,4 +1,5 @@
-"""Netzwerk: actors, networks and bodies with their memberships as an interactive diagram."""
+"""Netzwerk: actors, networks and bodies with their memberships as an interactive diagram,
+drawn from the network analysis's projection of each municipality (graph.analysis)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import URIRef
 
 from graph.analysis.measures import node_measures
-from graph.analysis.report import analyse
+from graph.analysis.projection import MunicipalityNetwork, read_network
+from graph.analysis.reach import field_reach
+from graph.analysis.report import analyse_network
 from graph.errors import QueryError
-from graph.namespaces import ACTOR_TYPE_SCHEME, municipality_iri, short_id
-from graph.queries import stated_dataset
+from graph.namespaces import short_id
 from webapp.comparison import FICTIONAL_PARAMETER, include_fictional
 from webapp.entities import municipalities, municipality
 from webapp.links import entity_url
@@ -23,11 +25,9 @@ from webapp.network_graph import (
     NO_COMMUNITY,
     UNKNOWN,
     Filters,
-    NodeInfo,
     apply_filters,
-    build_graph,
-    category_of,
     community_swatch,
+    diagram,
     graphml,
     vis_data,
 )
@@ -38,7 +38,7 @@ from webapp.network_overview import (
     overview_data,
 )
 from webapp.pages import page, render
-from webapp.store import cached, get_store, select
+from webapp.store import cached, get_store, page_sparql, select
 
 blueprint = Blueprint("network", __name__)
 
@@ -59,89 +59,25 @@ VIEW_PARAMETERS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-NODES = """
-SELECT ?e ?label ?type ?isNetwork ?city ?m ?scheme WHERE {
-  {
-    SELECT DISTINCT ?e ?m WHERE {
-      { ?e a org:OrganizationalCollaboration ; ikg:municipality ?m }
-      UNION { ?e a ikg:PoliticalBody ; ikg:municipality ?m }
-      UNION { ?ms a org:Membership ; ikg:municipality ?m ; org:member ?e }
-    }
-  }
-  ?e skos:prefLabel ?label .
-  OPTIONAL { ?e ikg:municipality ?city }
-  OPTIONAL { ?e org:classification ?type . ?type skos:inScheme ?scheme }
-  BIND (EXISTS { ?e a org:OrganizationalCollaboration } AS ?isNetwork)
-}
-"""
-
-FIELDS = """
-SELECT ?e ?field ?fieldLabel ?m WHERE {
-  ?e a org:OrganizationalCollaboration ; ikg:municipality ?m ; ikg:actionField ?field .
-  ?field skos:prefLabel ?fieldLabel .
-}
-"""
-
-MEMBERSHIPS = """
-SELECT ?member ?org ?role ?m WHERE {
-  ?ms a org:Membership ; ikg:municipality ?m ; org:member ?member ; org:organization ?org .
-  OPTIONAL { ?ms ikg:roleLabel ?role }
-}
-"""
-
-PART_OF = """
-SELECT ?child ?parent ?m WHERE { ?child ikg:municipality ?m ; org:subOrganizationOf ?parent . }
-"""
+def network_of(slug: str) -> MunicipalityNetwork:
+    """One municipality's network as the analysis reads it (graph.analysis.projection), once
+    per built store: the diagram and the analysis panel both stand on it. Callers must not
+    change it."""
+    return cached(("network", slug), lambda: read_network(get_store(), slug))
 
 
 def load_graph(slug: str | None, hidden: frozenset[str] = frozenset()):
-    """The network of one municipality, or of all but the ``hidden`` ones (slugs): read once
-    per built store (four queries, ~140 ms for one of ten generated municipalities), then
-    filtered and drawn per request. Callers must not change it."""
-    return cached(("graph", slug, hidden), lambda: _read_graph(slug, hidden))
+    """The diagram of one municipality, or of all but the ``hidden`` ones (slugs), drawn
+    from their projections (each read in its municipality's graphs only, so that a diagram
+    costs what its data costs, and the hidden ones — generated municipalities may be most of
+    the store — are never read), then filtered and drawn per request. Callers must not change
+    it."""
 
+    def read() -> tuple[nx.Graph, dict[str, str]]:
+        slugs = [slug] if slug else [c["slug"] for c in municipalities() if c["slug"] not in hidden]
+        return diagram(network_of(each) for each in slugs)
 
-def _read_graph(slug: str | None, hidden: frozenset[str]):
-    bindings: dict[str, Any] = {"m": municipality_iri(slug)} if slug else {}
-    # one municipality: read its graph only, so that its diagram costs what its data costs
-    # (the engine would otherwise start from every network of every municipality); all but
-    # the hidden ones: read theirs only, the hidden (generated) ones may be most of the store
-    # and would fill the row cap (1.8 s at 100 generated municipalities, to show none of them)
-    if slug:
-        graphs: list[URIRef] | None = stated_dataset([slug])
-    elif hidden:
-        graphs = stated_dataset([c["slug"] for c in municipalities() if c["slug"] not in hidden])
-    else:
-        graphs = None
-    node_rows = select(NODES, graphs, scheme=ACTOR_TYPE_SCHEME, **bindings)
-    nodes: dict[str, NodeInfo] = {}
-    for row in node_rows:
-        iri = str(row["e"])
-        if row["m"] is not None and short_id(str(row["m"])) in hidden:
-            continue
-        actor_type = str(row["type"]).rsplit("/", 1)[-1] if row["type"] is not None else None
-        is_network = bool(row["isNetwork"].toPython())
-        current = nodes.get(iri)
-        if current is None or (current.category == "unknown" and actor_type):
-            city = row["city"]
-            nodes[iri] = NodeInfo(
-                iri=iri,
-                label=str(row["label"]),
-                category=category_of(actor_type, is_network),
-                municipality=str(city).rsplit("/", 1)[-1] if city is not None else None,
-            )
-    field_labels: dict[str, str] = {}
-    for row in select(FIELDS, graphs, **bindings):
-        iri = str(row["e"])
-        if iri in nodes:
-            nodes[iri].action_fields.add(short_id(str(row["field"])))
-            field_labels[short_id(str(row["field"]))] = str(row["fieldLabel"])
-    memberships = [
-        (str(r["member"]), str(r["org"]), None if r["role"] is None else str(r["role"]))
-        for r in select(MEMBERSHIPS, graphs, **bindings)
-    ]
-    part_of = [(str(r["child"]), str(r["parent"])) for r in select(PART_OF, graphs, **bindings)]
-    return build_graph(nodes.values(), memberships, part_of), field_labels
+    return cached(("graph", slug, hidden), read)
 
 
 def read_filters(graph, field_labels: dict[str, str]) -> Filters:
@@ -203,7 +139,8 @@ def analysis_panel(slug: str) -> dict[str, Any]:
     brokers and isolated MSOs the panel lists."""
 
     def compute() -> dict[str, Any]:
-        data = analyse(get_store(), slug).to_dict()
+        network = network_of(slug)
+        data = analyse_network(network, field_reach(get_store(), network)).to_dict()
         for entry in data["brokers"] + data["isolated_msos"]:
             entry["url"] = entity_url_of(entry["iri"])
         return data
@@ -345,27 +282,6 @@ def network_view(fmt: str, slug: str | None):
 #: overrides it (tests lower it).
 OVERVIEW_ABOVE = 500
 
-#: per municipality: the nodes of its full diagram (what NODES reads for it), its networks,
-#: bodies and distinct members; one row per municipality, whatever their size
-NETWORK_SIZES = """
-SELECT ?m (COUNT(DISTINCT ?e) AS ?nodes) (COUNT(DISTINCT ?network) AS ?networks)
-       (COUNT(DISTINCT ?body) AS ?bodies) (COUNT(DISTINCT ?member) AS ?members) WHERE {
-  { ?e a org:OrganizationalCollaboration ; ikg:municipality ?m . BIND (?e AS ?network) }
-  UNION { ?e a ikg:PoliticalBody ; ikg:municipality ?m . BIND (?e AS ?body) }
-  UNION { ?ms a org:Membership ; ikg:municipality ?m ; org:member ?e . BIND (?e AS ?member) }
-} GROUP BY ?m
-"""
-
-#: every network and body with its municipality and its number of distinct members
-OVERVIEW_NETWORKS = """
-SELECT ?e ?label ?m ?isNetwork (COUNT(DISTINCT ?member) AS ?members) WHERE {
-  { ?e a org:OrganizationalCollaboration ; ikg:municipality ?m . BIND (true AS ?isNetwork) }
-  UNION { ?e a ikg:PoliticalBody ; ikg:municipality ?m . BIND (false AS ?isNetwork) }
-  ?e skos:prefLabel ?label .
-  OPTIONAL { ?ms a org:Membership ; org:organization ?e ; org:member ?member }
-} GROUP BY ?e ?label ?m ?isNetwork
-"""
-
 #: what only the full diagram has: filters, focus, sizes and colours by measure
 ACTOR_PARAMETERS = (*FILTER_PARAMETERS, "fokus", "umkreis", *VIEW_PARAMETERS)
 
@@ -380,15 +296,16 @@ def overview_threshold() -> int:
 
 
 def network_sizes() -> dict[str, dict[str, int]]:
-    """Per municipality slug: ``nodes``, ``networks``, ``bodies``, ``members`` (NETWORK_SIZES),
-    read once per built store."""
+    """Per municipality slug: ``nodes`` (what its diagram draws: networks, bodies, members),
+    ``networks``, ``bodies``, ``members`` (queries/pages/network-sizes.rq), read once per
+    built store."""
 
     def read() -> dict[str, dict[str, int]]:
         return {
             short_id(str(row["m"])): {
                 key: int(row[key].toPython()) for key in ("nodes", "networks", "bodies", "members")
             }
-            for row in select(NETWORK_SIZES)
+            for row in select(page_sparql("network-sizes"))
         }
 
     return cached(("network-sizes",), read)
@@ -435,7 +352,7 @@ def overview_page(
     # municipality, more than the row cap (which guards tables people read) at 400
     # municipalities; how many there are is known, and all of them are needed
     cap = max(current_app.config["ROW_CAP"], 2 * expected_rows)
-    rows = select(OVERVIEW_NETWORKS, row_cap=cap)
+    rows = select(page_sparql("network-overview"), row_cap=cap)
     seen: dict[str, OverviewNetwork] = {}
     for row in rows:
         iri, slug = str(row["e"]), short_id(str(row["m"]))

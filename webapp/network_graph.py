@@ -1,9 +1,11 @@
 """The actor network as a networkx graph: who is a member of which network or body.
 
 Plain functions over plain data so that filters and the layout switch can be tested without a
-store: ``build_graph`` → ``apply_filters`` → ``vis_data`` / ``graphml``. Centralities and
-communities come from ``graph.analysis.measures``, measured on the whole (unfiltered) graph so
-that a node keeps its size and colour whatever the filters show.
+store: ``diagram`` (from the analysis's projection, graph.analysis.projection) or
+``build_graph`` → ``apply_filters`` → ``vis_data`` / ``graphml``. Centralities and communities
+come from ``graph.analysis.measures``, measured on the whole (unfiltered) graph so that a node
+keeps its size and colour whatever the filters show; the GraphML file is written by the one
+writer of network files (``graph.export.network_file``), with the attributes of ``ikg export``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from graph.analysis.measures import node_measures
-from graph.export import network_document
+from graph.analysis.projection import MunicipalityNetwork
+from graph.export import network_file
+from graph.namespaces import short_id
 
 #: category → (German name, colour, vis shape). Actor types by their id in the actor-type
 #: scheme; "network" for networks and working groups, which have no actor type.
@@ -74,6 +78,19 @@ class NodeInfo:
     category: str
     municipality: str | None = None
     action_fields: set[str] = field(default_factory=set)
+    #: what the projection says the node is (the attributes of the GraphML file): "actor" or
+    #: "network"; its type id (actor type, "netzwerk", "gremium") and German name; whether it
+    #: stands for a group. Without them, they follow from the category.
+    kind: str = ""
+    type: str = ""
+    type_label: str = ""
+    collective: bool = False
+
+    def __post_init__(self) -> None:
+        network = self.category == "network"
+        self.kind = self.kind or ("network" if network else "actor")
+        self.type = self.type or ("netzwerk" if network else self.category)
+        self.type_label = self.type_label or CATEGORIES.get(self.category, UNKNOWN)[0]
 
 
 @dataclass
@@ -90,6 +107,75 @@ def category_of(actor_type: str | None, is_network: bool) -> str:
     if is_network:
         return "network"
     return actor_type if actor_type in CATEGORIES else (actor_type or "unknown")
+
+
+def diagram(networks: Iterable[MunicipalityNetwork]) -> tuple[nx.Graph, dict[str, str]]:
+    """The diagram of one municipality's network, or of several drawn together, from the
+    analysis's projection: every network and political body and every member of a membership
+    (an actor here, or one the analysis does not measure: without an actor type, of another
+    municipality); edges for memberships (with their roles) and parts of organisations. Also
+    the action fields of the networks (short id → label), which the filters offer."""
+    nodes: dict[str, NodeInfo] = {}
+    memberships: list[tuple[str, str, str | None]] = []
+    part_of: list[tuple[str, str]] = []
+    field_labels: dict[str, str] = {}
+    for data in networks:
+        drawn = set(data.networks) | data.bodies | {member for member, _ in data.memberships}
+        for iri in sorted(drawn):
+            node = _node_info(data, iri)
+            current = nodes.get(iri)
+            if node is not None and (
+                current is None or (current.category == "unknown" and node.category != "unknown")
+            ):
+                nodes[iri] = node
+        for member, organisation in data.memberships:
+            roles = data.roles.get((member, organisation), [])
+            memberships.append((member, organisation, "; ".join(roles) or None))
+        part_of += data.parts
+        for network, fields in data.network_fields.items():
+            if network in nodes:
+                nodes[network].action_fields |= {short_id(iri) for iri in fields}
+                field_labels.update({short_id(iri): label for iri, label in fields.items()})
+    return build_graph(nodes.values(), memberships, part_of), field_labels
+
+
+def _node_info(data: MunicipalityNetwork, iri: str) -> NodeInfo | None:
+    """A node of the diagram as the projection knows it; None where it has no name."""
+    if iri in data.networks:
+        network = data.networks[iri]
+        return NodeInfo(
+            iri=iri,
+            label=network.label,
+            category=category_of(network.actor_type, not network.committee),
+            municipality=data.slug,
+            kind="network",
+            type="gremium" if network.committee else "netzwerk",
+            type_label="Gremium" if network.committee else "Netzwerk / Arbeitskreis",
+        )
+    if iri in data.actors:
+        actor = data.actors[iri]
+        return NodeInfo(
+            iri=iri,
+            label=actor.label,
+            category=category_of(actor.type, False),
+            municipality=data.slug,
+            kind="actor",
+            type=actor.type,
+            type_label=actor.type_label,
+            collective=actor.collective,
+        )
+    other = data.others.get(iri)
+    if other is None:
+        return None
+    return NodeInfo(
+        iri=iri,
+        label=other.label,
+        category=category_of(other.type, False),
+        municipality=other.municipality,
+        kind="actor",
+        type=other.type or "",
+        type_label=other.type_label or (other.type or UNKNOWN[0]),
+    )
 
 
 def build_graph(
@@ -274,27 +360,24 @@ def community_legend(graph: nx.Graph, measures: dict[str, dict[str, object]]) ->
 
 
 def graphml(graph: nx.Graph, measures: dict[str, dict[str, object]] | None = None) -> str:
-    """GraphML with plain string attributes (well-formed whatever they hold, see
-    ``graph.export.network_document``), the centralities and the community of every node
-    (left out for nodes without ties)."""
+    """The diagram as GraphML, written as ``ikg export`` writes the membership network
+    (``graph.export.network_file``: the same attributes), with the centralities and the
+    community of every node (left out for nodes without ties)."""
     export = nx.Graph()
     info = nx.get_node_attributes(graph, "info")
-    measures = measures if measures is not None else node_measures(graph)
     for iri in graph.nodes:
         node = info[iri]
-        measured = measures[iri]
-        community = {"community": measured["community"]} if measured["community"] else {}
         export.add_node(
             iri,
             label=node.label,
-            category=node.category,
-            category_label=CATEGORIES.get(node.category, UNKNOWN)[0],
+            kind=node.kind,
+            type=node.type,
+            type_label=node.type_label,
+            collective=node.collective,
+            bipartite=1 if node.kind == "network" else 0,
             municipality=node.municipality or "",
-            degree_centrality=float(measured["degree_centrality"]),
-            betweenness_centrality=float(measured["betweenness"]),
-            eigenvector_centrality=float(measured["eigenvector"]),
-            **community,
         )
     for source, target, data in graph.edges(data=True):
         export.add_edge(source, target, relation=data["relation"], role=data["role"])
-    return network_document(export, "graphml")
+    measured = measures if measures is not None else node_measures(graph)
+    return network_file(export, measured, "graphml")

@@ -9,31 +9,9 @@ from graph.namespaces import entity_iri
 from webapp.entities import municipality, named_query
 from webapp.links import check_slug, entity_url
 from webapp.pages import page, render
-from webapp.store import select
+from webapp.store import page_sparql, select
 
 blueprint = Blueprint("papers", __name__)
-
-PAPER = """
-SELECT ?paper ?label ?number ?type ?date ?dateText ?concerns ?concernsLabel WHERE {
-  ?paper a ikg:Paper ; skos:prefLabel ?label .
-  OPTIONAL { ?paper dcterms:identifier ?number }
-  OPTIONAL { ?paper ikg:paperType ?type }
-  OPTIONAL { ?paper dcterms:date ?date }
-  OPTIONAL { ?paper ikg:dateText ?dateText }
-  OPTIONAL { ?paper ikg:concerns ?concerns . ?concerns skos:prefLabel ?concernsLabel }
-}
-"""
-
-#: the passages that state each consultation, by its position in the paper's list
-SOURCES = """
-SELECT ?order ?passage ?document ?documentLabel ?paper WHERE {
-  ?c a ikg:Consultation ; ikg:paper ?paper ; ikg:order ?order ;
-     prov:qualifiedDerivation ?d .
-  ?d ikg:passage ?passage ; prov:entity ?document .
-  OPTIONAL { ?document skos:prefLabel ?documentLabel }
-}
-"""
-
 
 def boolean(term) -> bool | None:
     return None if term is None else bool(term.toPython())
@@ -44,7 +22,7 @@ def consultations(fmt: str, slug: str, paper_id: str):
     city = municipality(slug)
     check_slug(paper_id, "Vorlage")
     paper = entity_iri(slug, paper_id)
-    rows = select(PAPER, paper=paper)
+    rows = select(page_sparql("paper"), paper=paper)
     if not rows:
         raise NotFoundError(
             f"Eine Vorlage '{paper_id}' gibt es in den Daten von {city['label']} nicht."
@@ -65,7 +43,7 @@ def consultations(fmt: str, slug: str, paper_id: str):
             "result": row["result"],
             "sources": [],
         })
-    for row in select(SOURCES, paper=paper):
+    for row in select(page_sparql("paper-sources"), paper=paper):
         step = steps.get(int(row["order"].toPython()))
         if step is not None:
             source = {"document": row["documentLabel"], "url": entity_url(row["document"]),

@@ -2,7 +2,8 @@
 the source document and the quoted passage (prov:qualifiedDerivation / ikg:passage).
 
 Facts that only an inferred graph holds (an ikg:InferredGraph, graph/inference.py) are marked
-"erschlossen", with the rule's reason as the marker's title."""
+"erschlossen", with the rule's reason as the marker's title. The queries are
+queries/pages/profile-*.rq."""
 
 from __future__ import annotations
 
@@ -18,78 +19,10 @@ from graph.namespaces import IKG, ORG, PROV, RDF, REF, SKOS, entity_iri
 from webapp.entities import municipality
 from webapp.links import check_local_id, check_slug, entity_url, local_id, slug_of
 from webapp.pages import page, render
-from webapp.store import select
+from webapp.store import page_sparql, select
 from webapp.vocabulary import predicate_name, type_name
 
 blueprint = Blueprint("profiles", __name__)
-
-#: a fact is inferred when an inferred graph holds it and no other graph does
-INFERRED_ONLY = """
-  BIND (EXISTS { GRAPH ?inferredGraph { ?s ?p ?o } ?inferredGraph a ikg:InferredGraph }
-        && NOT EXISTS {
-          GRAPH ?statedGraph { ?s ?p ?o }
-          FILTER NOT EXISTS { ?statedGraph a ikg:InferredGraph }
-        } AS ?inferred)
-"""
-
-OUTGOING = """
-SELECT ?p ?o ?oLabel ?start ?end ?inferred ?e WHERE {
-  ?e ?p ?o .
-  OPTIONAL { ?o skos:prefLabel ?oLabel }
-  OPTIONAL { ?o time:hasBeginning/time:inXSDDate ?start }
-  OPTIONAL { ?o time:hasEnd/time:inXSDDate ?end }
-  BIND (?e AS ?s)
-""" + INFERRED_ONLY + "}"
-
-INCOMING = """
-SELECT ?s ?p ?sLabel ?inferred ?e WHERE {
-  ?s ?p ?e .
-  OPTIONAL { ?s skos:prefLabel ?sLabel }
-  BIND (?e AS ?o)
-""" + INFERRED_ONLY + "}"
-
-SOURCES = """
-SELECT ?d ?document ?documentLabel ?file ?passage ?e WHERE {
-  ?e prov:qualifiedDerivation ?d .
-  ?d prov:entity ?document .
-  OPTIONAL { ?d ikg:passage ?passage }
-  OPTIONAL { ?document skos:prefLabel ?documentLabel }
-  OPTIONAL { ?document ikg:fileName ?file }
-}
-"""
-
-MEMBERSHIPS = """
-SELECT ?ms ?member ?memberLabel ?org ?orgLabel ?role ?start ?end ?dateText ?passage
-       ?document ?documentLabel ?e WHERE {
-  { ?ms org:member ?e } UNION { ?ms org:organization ?e }
-  ?ms a org:Membership ; org:member ?member ; org:organization ?org .
-  OPTIONAL { ?member skos:prefLabel ?memberLabel }
-  OPTIONAL { ?org skos:prefLabel ?orgLabel }
-  OPTIONAL { ?ms ikg:roleLabel ?role }
-  OPTIONAL { ?ms org:memberDuring/time:hasBeginning/time:inXSDDate ?start }
-  OPTIONAL { ?ms org:memberDuring/time:hasEnd/time:inXSDDate ?end }
-  OPTIONAL { ?ms ikg:dateText ?dateText }
-  OPTIONAL {
-    ?ms prov:qualifiedDerivation ?d . ?d prov:entity ?document ; ikg:passage ?passage .
-    OPTIONAL { ?document skos:prefLabel ?documentLabel }
-  }
-}
-"""
-
-RESPONSIBILITIES = """
-SELECT ?r ?agent ?agentLabel ?thing ?thingLabel ?role ?passage ?document ?documentLabel ?e
-WHERE {
-  { ?r ikg:agent ?e } UNION { ?r ikg:responsibleFor ?e }
-  ?r a ikg:Responsibility ; ikg:agent ?agent ; ikg:responsibleFor ?thing .
-  OPTIONAL { ?agent skos:prefLabel ?agentLabel }
-  OPTIONAL { ?thing skos:prefLabel ?thingLabel }
-  OPTIONAL { ?r ikg:roleLabel ?role }
-  OPTIONAL {
-    ?r prov:qualifiedDerivation ?d . ?d prov:entity ?document ; ikg:passage ?passage .
-    OPTIONAL { ?document skos:prefLabel ?documentLabel }
-  }
-}
-"""
 
 #: shown elsewhere on the page (heading, sources, the tables of memberships/responsibilities;
 #: the inferred membership shortcuts org:memberOf/hasMember say what those tables say)
@@ -125,7 +58,7 @@ def label_of(rows: list[dict], key: str, iri: URIRef) -> Any:
 
 
 def profile(fmt: str, iri: URIRef, city: dict[str, Any] | None):
-    outgoing = select(OUTGOING, e=iri)
+    outgoing = select(page_sparql("profile-outgoing"), e=iri)
     if not outgoing:
         raise NotFoundError(f"Einen Eintrag '{local_id(iri)}' gibt es in den Daten nicht.")
     types = sorted({row["o"] for row in outgoing if row["p"] == RDF.type}, key=str)
@@ -142,7 +75,7 @@ def profile(fmt: str, iri: URIRef, city: dict[str, Any] | None):
         if value not in facts[name]:
             facts[name].append(value)
 
-    incoming = select(INCOMING, e=iri)
+    incoming = select(page_sparql("profile-incoming"), e=iri)
     mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in incoming:
         if row["p"] in HIDDEN_IN:
@@ -156,7 +89,7 @@ def profile(fmt: str, iri: URIRef, city: dict[str, Any] | None):
         items.sort(key=lambda i: str(i["label"]).casefold())
 
     sources = []
-    for row in select(SOURCES, e=iri):
+    for row in select(page_sparql("profile-sources"), e=iri):
         source = {"document": row["documentLabel"] or local_id(row["document"]),
                   "url": entity_url(row["document"]), "file": row["file"],
                   "passage": row["passage"]}
@@ -230,7 +163,7 @@ def memberships(iri: URIRef) -> tuple[list[dict], list[dict]]:
     """(members of this organisation, organisations this one is a member of)."""
     members: dict[str, dict] = {}
     member_of: dict[str, dict] = {}
-    for row in select(MEMBERSHIPS, e=iri):
+    for row in select(page_sparql("profile-memberships"), e=iri):
         target, other, label = (
             (members, row["member"], row["memberLabel"])
             if row["org"] == iri else (member_of, row["org"], row["orgLabel"])
@@ -253,7 +186,7 @@ def responsibility_rows(iri: URIRef) -> tuple[list[dict], list[dict]]:
     """(who is responsible for this, what this one is responsible for)."""
     responsible: dict[str, dict] = {}
     responsibilities: dict[str, dict] = {}
-    for row in select(RESPONSIBILITIES, e=iri):
+    for row in select(page_sparql("profile-responsibilities"), e=iri):
         if row["thing"] == iri:
             target, other, label = responsible, row["agent"], row["agentLabel"]
         else:

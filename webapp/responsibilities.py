@@ -1,4 +1,6 @@
-"""Zuständigkeiten: who is responsible for what, from the ikg:Responsibility nodes."""
+"""Zuständigkeiten: who is responsible for what, as the named query ``responsibilities``
+(queries/responsibilities.rq) lists it, with the field filter as its ``field`` parameter; the
+links of each thing's action fields and the quoted sources come from queries/pages/."""
 
 from __future__ import annotations
 
@@ -9,38 +11,14 @@ from flask import Blueprint, request
 
 from graph.errors import QueryError
 from graph.namespaces import municipality_iri, short_id
-from webapp.entities import municipality
+from graph.queries import stated_dataset
+from webapp.entities import municipality, named_query
 from webapp.links import entity_url, local_id
 from webapp.pages import page, render
 from webapp.start import check_search
-from webapp.store import select
-from webapp.vocabulary import type_name
+from webapp.store import page_sparql, select
 
 blueprint = Blueprint("responsibilities", __name__)
-
-RESPONSIBILITIES = """
-SELECT ?r ?agent ?agentLabel ?thing ?thingLabel ?thingType ?role ?m WHERE {
-  ?r a ikg:Responsibility ; ikg:municipality ?m ; ikg:agent ?agent ;
-     ikg:responsibleFor ?thing ; ikg:roleLabel ?role .
-  ?agent skos:prefLabel ?agentLabel .
-  ?thing skos:prefLabel ?thingLabel ; a ?thingType .
-}
-"""
-
-FIELDS = """
-SELECT ?thing ?field ?fieldLabel ?m WHERE {
-  ?r a ikg:Responsibility ; ikg:municipality ?m ; ikg:responsibleFor ?thing .
-  ?thing ikg:actionField ?field . ?field skos:prefLabel ?fieldLabel .
-}
-"""
-
-SOURCES = """
-SELECT ?r ?document ?documentLabel ?passage ?m WHERE {
-  ?r a ikg:Responsibility ; ikg:municipality ?m ; prov:qualifiedDerivation ?d .
-  ?d prov:entity ?document ; ikg:passage ?passage .
-  OPTIONAL { ?document skos:prefLabel ?documentLabel }
-}
-"""
 
 
 def short(iri: Any) -> str:
@@ -48,44 +26,54 @@ def short(iri: Any) -> str:
     return short_id(str(iri)).split("/", 1)[-1]
 
 
+def responsibility_key(row: dict[str, Any]) -> tuple[str, str, str]:
+    """A responsibility as responsibilities.rq lists it: what, who, in which role."""
+    return str(row["thing"]), str(row["agent"]), str(row["role"])
+
+
 @page(blueprint, "/kommune/<slug>/zustaendigkeiten", endpoint="table")
 def table(fmt: str, slug: str):
     city = municipality(slug)
     city_iri = municipality_iri(slug)
-    entries: dict[str, dict[str, Any]] = {}
-    for row in select(RESPONSIBILITIES, m=city_iri):
-        entry = entries.setdefault(
-            str(row["r"]),
+    # who is responsible for what: the named query, one row per responsibility it lists
+    entries: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in named_query("responsibilities", {"municipality": slug}).dicts():
+        entries.setdefault(
+            responsibility_key(row),
             {
-                "iri": row["r"],
+                "iri": None,
                 "agent": {"id": short(row["agent"]), "label": row["agentLabel"],
                           "url": entity_url(row["agent"])},
                 "thing": {"id": short(row["thing"]), "iri": row["thing"],
-                          "label": row["thingLabel"],
-                          "url": entity_url(row["thing"]), "types": []},
+                          "label": row["thingLabel"], "url": entity_url(row["thing"]),
+                          "kind": str(row["kind"])},
                 "role": row["role"],
                 "action_fields": [],
                 "sources": [],
             },
         )
-        entry["thing"]["types"].append(row["thingType"])
+    # the fields the query lists for each thing, with their IRIs for the links and the filter
+    stated = stated_dataset([slug])
     fields_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    field_labels: dict[str, str] = {}
-    for row in select(FIELDS, m=city_iri):
+    field_iris: dict[str, Any] = {}
+    for row in select(page_sparql("responsibility-fields"), stated, m=city_iri):
         field = {"id": local_id(row["field"]), "label": row["fieldLabel"],
                  "url": entity_url(row["field"])}
+        field_iris[field["id"]] = row["field"]
         if field not in fields_of[str(row["thing"])]:
             fields_of[str(row["thing"])].append(field)
-        field_labels[field["id"]] = str(row["fieldLabel"])
-    for row in select(SOURCES, m=city_iri):
-        if str(row["r"]) in entries:
-            entries[str(row["r"])]["sources"].append(
-                {"document": row["documentLabel"] or local_id(row["document"]),
-                 "url": entity_url(row["document"]), "passage": row["passage"]}
-            )
+    for row in select(page_sparql("responsibility-sources"), m=city_iri):
+        entry = entries.get(responsibility_key(row))
+        if entry is not None:
+            entry["iri"] = entry["iri"] or row["r"]
+            source = {"document": row["documentLabel"] or local_id(row["document"]),
+                      "url": entity_url(row["document"]), "passage": row["passage"]}
+            if source not in entry["sources"]:
+                entry["sources"].append(source)
+    field_labels: dict[str, str] = {}
     for entry in entries.values():
-        entry["thing"]["kind"] = type_name(entry["thing"].pop("types"))
         entry["action_fields"] = fields_of.get(str(entry["thing"]["iri"]), [])
+        field_labels.update({f["id"]: str(f["label"]) for f in entry["action_fields"]})
     agents = {e["agent"]["id"]: str(e["agent"]["label"]) for e in entries.values()}
 
     chosen_field = request.args.get("feld", "").strip()
@@ -103,9 +91,23 @@ def table(fmt: str, slug: str):
             "dieser Kommune.",
             parameter="akteur",
         )
+    # what concerns a field is the named query's rule too (directly, through a shared
+    # reference field, or as a field of the edition)
+    concerning = (
+        {
+            responsibility_key(row)
+            for row in named_query(
+                # the id the named query takes for exactly this field (reference fields too)
+                "responsibilities",
+                {"municipality": slug, "field": short_id(field_iris[chosen_field])},
+            ).dicts()
+        }
+        if chosen_field
+        else set(entries)
+    )
     shown = []
-    for entry in entries.values():
-        if chosen_field and chosen_field not in {f["id"] for f in entry["action_fields"]}:
+    for key, entry in entries.items():
+        if key not in concerning:
             continue
         if chosen_agent and entry["agent"]["id"] != chosen_agent:
             continue

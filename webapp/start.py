@@ -21,7 +21,7 @@ from webapp.entities import (
 )
 from webapp.links import entity_url, slug_of
 from webapp.pages import page, render
-from webapp.store import cached, select
+from webapp.store import cached, page_sparql, select
 
 blueprint = Blueprint("start", __name__)
 
@@ -150,16 +150,7 @@ def search(fmt: str):
 
 def found_by(words: str) -> tuple[list[dict[str, Any]], bool]:
     """What the search for ``words`` finds (at most SEARCH_LIMIT), and whether there is more."""
-    rows = select(
-        """
-        SELECT DISTINCT ?e ?label ?type ?matched ?q WHERE {
-          { ?e skos:prefLabel ?matched } UNION { ?e skos:altLabel ?matched }
-          UNION { ?e dcterms:identifier ?matched }
-          FILTER (CONTAINS(LCASE(STR(?matched)), LCASE(STR(?q))))
-          ?e skos:prefLabel ?label ; a ?type .
-        }""",
-        q=Literal(words),
-    )
+    rows = select(page_sparql("search"), q=Literal(words))
     found = group_entities(rows)
     # the parts of other entities (memberships, responsibilities, consultations) last
     parts = {"Mitgliedschaft", "Zuständigkeit", "Beratung", "Herleitung"}

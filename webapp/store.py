@@ -17,6 +17,7 @@ from flask import current_app
 from rdflib import URIRef
 from rdflib.term import Node
 
+from graph.queries import page_query
 from graph.settings import Settings, is_endpoint_url
 from graph.store import EmbeddedStore, Store, open_store
 
@@ -37,6 +38,12 @@ def get_store() -> Store:
             cache["store"] = open_store(settings, current_app.config["STORE"])
             cache["target"] = target
         return cache["store"]
+
+
+def page_sparql(name: str) -> str:
+    """The text of a page's query, ``queries/pages/NAME.rq`` (of the QUERIES_DIR setting):
+    every page's SPARQL is a file there, read through the loader of the named queries."""
+    return page_query(current_app.config["QUERIES_DIR"], name).text
 
 
 def select(

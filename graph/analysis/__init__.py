@@ -1,7 +1,8 @@
 """Network analysis with networkx: who is central, who connects groups, who is left out.
 
 - ``projection``: one municipality's actors, networks and measures read from a store, and the
-  membership graph and actor graph made from them;
+  membership graph and actor graph made from them (the viewer's diagram is drawn from the
+  same read);
 - ``measures``: plain functions over any networkx graph (centralities, communities, brokers,
   isolated nodes);
 - ``reach``: which action fields the MSOs reach;

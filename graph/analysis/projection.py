@@ -16,13 +16,18 @@ measure, weighted by how many they share). A network that is itself a member of 
 network, or leads a measure, is not an actor: it has no type, and the ties through it are those
 of its own members.
 
+The same read carries what the viewer's diagram draws beyond that (webapp/network_graph.py):
+the roles of the memberships, every member and political body whether or not it is an actor
+here, the parts of organisations and the action fields of the networks — so the diagram and
+the analysis stand on one reading of the network.
+
 Every value is bound into the SPARQL text as an RDF term (and projected, so that pyoxigraph
 substitutes it), never pasted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -80,6 +85,55 @@ SELECT ?m ?measure ?label ?actor ?lead WHERE {
 }
 """
 
+#: the diagram's edges carry the roles the sources name
+ROLES = """
+SELECT ?m ?member ?organisation ?role WHERE {
+  ?membership a org:Membership ;
+              ikg:municipality ?m ;
+              org:member ?member ;
+              org:organization ?organisation ;
+              ikg:roleLabel ?role .
+}
+"""
+
+# What the diagram draws besides the networks: every member of a membership and every
+# political body, with its actor type if it has one and its own municipality (a member may
+# have no type, or belong to another municipality).
+DRAWN = """
+SELECT ?m ?node ?label ?type ?typeLabel ?home ?body WHERE {
+  {
+    ?membership a org:Membership ; ikg:municipality ?m ; org:member ?node .
+    BIND (false AS ?body)
+  } UNION {
+    ?node a ikg:PoliticalBody ; ikg:municipality ?m .
+    BIND (true AS ?body)
+  }
+  ?node skos:prefLabel ?label .
+  OPTIONAL {
+    ?node org:classification ?type .
+    ?type skos:inScheme ref:actor-type .
+    OPTIONAL { ?type skos:prefLabel ?typeLabel }
+  }
+  OPTIONAL { ?node ikg:municipality ?home }
+}
+"""
+
+PARTS = """
+SELECT ?m ?part ?whole WHERE {
+  ?part ikg:municipality ?m ;
+        org:subOrganizationOf ?whole .
+}
+"""
+
+NETWORK_FIELDS = """
+SELECT ?m ?network ?field ?label WHERE {
+  ?network a org:OrganizationalCollaboration ;
+           ikg:municipality ?m ;
+           ikg:actionField ?field .
+  ?field skos:prefLabel ?label .
+}
+"""
+
 MUNICIPALITIES = """
 SELECT ?m ?fictional WHERE {
   ?m a ikg:Municipality .
@@ -105,6 +159,22 @@ class Network:
     label: str
     committee: bool = False
     members: set[str] = field(default_factory=set)
+    #: a committee's own actor type (id), e.g. "politisches-gremium"
+    actor_type: str | None = None
+
+
+@dataclass
+class Organisation:
+    """Drawn in the diagram, not measured here: a member without an actor type or of another
+    municipality, a political body without members and without a type."""
+
+    iri: str
+    label: str
+    #: id in the actor-type scheme, if it has one
+    type: str | None = None
+    type_label: str | None = None
+    #: the slug of its own municipality, if it has one
+    municipality: str | None = None
 
 
 @dataclass
@@ -127,6 +197,19 @@ class MunicipalityNetwork:
     actors: dict[str, Actor] = field(default_factory=dict)
     networks: dict[str, Network] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
+    #: every membership of the municipality as (member, organisation), also those in an
+    #: organisation that is no network here
+    memberships: list[tuple[str, str]] = field(default_factory=list)
+    #: (member, organisation) → the roles the sources name for it, sorted
+    roles: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: the municipality's political bodies, with members or without
+    bodies: set[str] = field(default_factory=set)
+    #: members and bodies that are neither actors nor networks here (see Organisation)
+    others: dict[str, Organisation] = field(default_factory=dict)
+    #: (part, whole) for each org:subOrganizationOf of the municipality's organisations
+    parts: list[tuple[str, str]] = field(default_factory=list)
+    #: network → its action fields (IRI → label)
+    network_fields: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def networks_of(self, actor: str) -> list[str]:
         return sorted(n for n, network in self.networks.items() if actor in network.members)
@@ -148,7 +231,8 @@ def known_slugs(store: Store, *, fictional: bool = True) -> list[str]:
 
 
 def read_network(store: Store, slug: str) -> MunicipalityNetwork:
-    """Actors, networks, memberships and measures of one municipality.
+    """Actors, networks, memberships and measures of one municipality, and what its diagram
+    draws beyond them (the fields of MunicipalityNetwork below ``measures``).
 
     Raises NotFoundError naming the known municipalities when ``slug`` is not one of them.
     """
@@ -182,10 +266,13 @@ def read_network(store: Store, slug: str) -> MunicipalityNetwork:
             str(iri),
             Network(iri=str(iri), label=str(label), committee=committee.toPython() is True),
         )
-    for iri in data.networks:
+    for iri, network in data.networks.items():
         # a committee with members is a network here, not an actor
-        data.actors.pop(iri, None)
-    for _m, member, network in select(MEMBERSHIPS):
+        committee_as_actor = data.actors.pop(iri, None)
+        if committee_as_actor is not None:
+            network.actor_type = committee_as_actor.type
+    for _m, member, network in sorted(select(MEMBERSHIPS), key=_row_key):
+        data.memberships.append((str(member), str(network)))
         if str(network) in data.networks:
             data.networks[str(network)].members.add(str(member))
     for _m, iri, label, actor, lead in sorted(select(MEASURES), key=_row_key):
@@ -194,7 +281,33 @@ def read_network(store: Store, slug: str) -> MunicipalityNetwork:
             measure.lead = str(actor)
         else:
             measure.partners.add(str(actor))
+    _read_drawn(data, select)
     return data
+
+
+def _read_drawn(data: MunicipalityNetwork, select: Callable[[str], list[tuple]]) -> None:
+    """What only the diagram draws (see DRAWN, ROLES, PARTS, NETWORK_FIELDS)."""
+    roles: dict[tuple[str, str], set[str]] = {}
+    for _m, member, organisation, role in select(ROLES):
+        roles.setdefault((str(member), str(organisation)), set()).add(str(role))
+    data.roles = {pair: sorted(names) for pair, names in sorted(roles.items())}
+    for _m, iri, label, actor_type, type_label, home, body in sorted(select(DRAWN), key=_row_key):
+        if body.toPython() is True:
+            data.bodies.add(str(iri))
+        if str(iri) in data.actors or str(iri) in data.networks:
+            continue
+        known = data.others.get(str(iri))
+        if known is None or (known.type is None and actor_type is not None):
+            data.others[str(iri)] = Organisation(
+                iri=str(iri),
+                label=str(label) if known is None else known.label,
+                type=None if actor_type is None else short_id(str(actor_type)),
+                type_label=None if type_label is None else str(type_label),
+                municipality=None if home is None else short_id(str(home)),
+            )
+    data.parts = sorted((str(part), str(whole)) for _m, part, whole in select(PARTS))
+    for _m, network, field_iri, label in sorted(select(NETWORK_FIELDS), key=_row_key):
+        data.network_fields.setdefault(str(network), {})[str(field_iri)] = str(label)
 
 
 def _row_key(row: tuple) -> tuple[str, ...]:
@@ -229,7 +342,8 @@ def membership_graph(data: MunicipalityNetwork) -> nx.Graph:
     for iri, network in data.networks.items():
         for member in sorted(network.members):
             if member in graph:
-                graph.add_edge(member, iri, relation="membership")
+                role = "; ".join(data.roles.get((member, iri), []))
+                graph.add_edge(member, iri, relation="membership", role=role)
     return graph
 
 
