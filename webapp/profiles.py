@@ -90,9 +90,7 @@ def profile(fmt: str, iri: URIRef, city: dict[str, Any] | None):
 
     sources = []
     for row in select(page_sparql("profile-sources"), e=iri):
-        source = {"document": row["documentLabel"] or local_id(row["document"]),
-                  "url": entity_url(row["document"]), "file": row["file"],
-                  "passage": row["passage"]}
+        source = {**source_entry(row), "file": row["file"]}
         if source not in sources:
             sources.append(source)
 
@@ -152,11 +150,30 @@ def inference_of(row: dict[str, Any]) -> dict[str, Any]:
     return {"inferred": True, "reason": reason}
 
 
+#: the kinds of source (graph/sources), as the profile pages tell them apart
+SOURCE_KINDS = {
+    IKG.SourceDocument: "document",
+    IKG.OParlObject: "oparl",
+    IKG.TableRow: "table",
+    IKG.OfficeStatement: "office",
+}
+
+
+def source_entry(row: dict[str, Any]) -> dict[str, Any]:
+    """One source as the page shows it: its label (which says what it is: "Tabelle …, Zeile
+    3", "Angabe von … vom …"), a link, and the quoted passage of a document. An OParl object
+    links to the council information system itself, where the object's id is its address."""
+    source = row["document"]
+    kind = SOURCE_KINDS.get(row.get("kind"), "document")
+    url = entity_url(source)
+    if url is None and kind == "oparl" and str(source).startswith(("https://", "http://")):
+        url = str(source)
+    return {"kind": kind, "document": row["documentLabel"] or local_id(source), "url": url,
+            "external": kind == "oparl", "passage": row.get("passage")}
+
+
 def _source(row: dict[str, Any]) -> dict[str, Any] | None:
-    if row.get("passage") is None:
-        return None
-    return {"document": row["documentLabel"] or local_id(row["document"]),
-            "url": entity_url(row["document"]), "passage": row["passage"]}
+    return None if row.get("document") is None else source_entry(row)
 
 
 def memberships(iri: URIRef) -> tuple[list[dict], list[dict]]:
