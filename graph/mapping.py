@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +36,7 @@ from graph.namespaces import (
     office_statement_iri,
     organisation_form_iri,
     role_iri,
+    slugify,
     sub_iri,
     table_row_iri,
 )
@@ -588,8 +587,4 @@ def _german(value: str | None) -> Literal | None:
 
 def _key(text: str) -> str:
     """An IRI-safe key for free text such as a role ("Federführung" → "federfuehrung")."""
-    text = text.lower()
-    for umlaut, replacement in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, replacement)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "rolle"
+    return slugify(text) or "rolle"

@@ -6,6 +6,8 @@ gives the same IRIs and links from outside keep working.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -27,7 +29,11 @@ BASE = "https://w3id.org/ikg/"
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 M8G = Namespace("http://data.europa.eu/m8g/")
-OPARL = Namespace("https://schema.oparl.org/1.1/")
+#: where OParl names its types, every version below it: https://schema.oparl.org/1.1/Paper
+OPARL_SCHEMA = "https://schema.oparl.org/"
+OPARL = Namespace(OPARL_SCHEMA + "1.1/")
+#: the XML namespace of the SPARQL Query Results XML Format (not an RDF vocabulary)
+SPARQL_RESULTS_XML = "http://www.w3.org/2005/sparql-results#"
 
 
 class IKG(DefinedNamespace):
@@ -123,6 +129,13 @@ class IKG(DefinedNamespace):
 ID = Namespace(BASE + "id/")
 REF = Namespace(BASE + "ref/")
 GRAPH = Namespace(BASE + "graph/")
+#: Pellet's explanations (graph/reasoning.py) name data nodes by aliases below this namespace.
+EXPLAIN = Namespace(BASE + "explain#")
+
+#: A municipality slug, or one segment of an entity id: what may stand in an IRI below ID.
+#: The reader holds source data to it, and the queries and the viewer hold a value to it
+#: before taking it for an id.
+ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
@@ -152,6 +165,22 @@ PREFIXES: dict[str, str] = {
     "ref": str(REF),
     "graph": str(GRAPH),
 }
+
+
+def slugify(text: str) -> str:
+    """Free text as an IRI-safe id: 'Türkischer Elternverein Südstadt' →
+    'tuerkischer-elternverein-suedstadt'; '' when nothing of it is left.
+
+    >>> slugify("Federführung")
+    'federfuehrung'
+    >>> slugify("–")
+    ''
+    """
+    text = text.lower()
+    for umlaut, replacement in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, replacement)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def municipality_graph(slug: str) -> URIRef:
@@ -259,13 +288,16 @@ __all__ = [
     "ACTOR_TYPE_SCHEME",
     "BASE",
     "DCTERMS",
+    "EXPLAIN",
     "GRAPH",
     "ID",
+    "ID_PATTERN",
     "IKG",
     "INFERRED_GRAPH",
     "M8G",
     "ONTOLOGY_GRAPH",
     "OPARL",
+    "OPARL_SCHEMA",
     "ORG",
     "ORGANISATION_FORM_SCHEME",
     "OWL",
@@ -277,6 +309,7 @@ __all__ = [
     "REFERENCE_GRAPH",
     "SH",
     "SKOS",
+    "SPARQL_RESULTS_XML",
     "STAGING_GRAPHS",
     "TIME",
     "XSD",

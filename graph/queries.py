@@ -55,6 +55,7 @@ from rdflib.term import Node
 from graph.errors import NotFoundError, QueryError
 from graph.namespaces import (
     ID,
+    ID_PATTERN,
     PREFIXES,
     REFERENCE_GRAPH,
     inferred_graph,
@@ -66,7 +67,6 @@ from graph.namespaces import (
 from graph.store import QueryResult, Store
 
 HEADER_PREFIX = "#+"
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 MAX_VALUE_LENGTH = 200
 
 #: parameter types and what a value of each means (shown by --help and the web forms)
@@ -499,7 +499,7 @@ def known_municipalities(store: Store) -> dict[str, str]:
 def _municipality(
     store: Store, query: NamedQuery, parameter: Parameter, value: str
 ) -> URIRef:
-    if SLUG.match(value) and _is_municipality(store, value):
+    if ID_PATTERN.match(value) and _is_municipality(store, value):
         return municipality_iri(value)
     known = known_municipalities(store)
     wanted = _words(value)
@@ -598,7 +598,11 @@ def _lookup(
        none → the closest names are suggested.
     """
     slug, _, local_id = value.partition("/")
-    if SLUG.match(slug) and SLUG.match(local_id) and scope in (None, municipality_iri(slug)):
+    if (
+        ID_PATTERN.match(slug)
+        and ID_PATTERN.match(local_id)
+        and scope in (None, municipality_iri(slug))
+    ):
         # 'slug/id' (the municipality's, when it is known): when the id is there, it is the
         # answer (as it would be among the candidates), found by one index lookup with the
         # entity bound instead of reading the candidates (tens of ms for 300 actors). Only

@@ -53,10 +53,10 @@ from rdflib.compare import to_isomorphic
 from graph.errors import IkgError, Problem
 from graph.inference import RuleStore, describe_inferred_graph
 from graph.mapping import ONTOLOGY_FILE, MappedMunicipality
-from graph.namespaces import ID, PREFIXES, short_id
+from graph.namespaces import EXPLAIN, ID, PREFIXES, short_id
 
-#: Data nodes are renamed to ``<ALIAS_NAMESPACE>n<number>`` for Pellet; Pellet prints "n<number>".
-ALIAS_NAMESPACE = "https://w3id.org/ikg/explain#"
+# Data nodes are renamed to ``EXPLAIN["ikgnode<number>"]`` for Pellet; Pellet prints
+# "ikgnode<number>".
 _ALIAS_TOKEN = re.compile(r"\bikgnode(\d+)\b")
 
 #: Seconds one reasoner run may take before it is stopped.
@@ -412,7 +412,7 @@ def _aliased(combined: Graph, ontology: Graph) -> tuple[Graph, dict[int, str]]:
             return node
         if node not in alias_of:
             number = len(alias_of) + 1
-            alias_of[node] = URIRef(f"{ALIAS_NAMESPACE}ikgnode{number}")
+            alias_of[node] = EXPLAIN[f"ikgnode{number}"]
             iri_of[number] = str(node)
         return alias_of[node]
 

@@ -25,11 +25,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import QueryError
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREFIXES, SPARQL_RESULTS_XML
 from graph.results import to_csv, to_json, to_table
-from graph.store.interface import QueryResult
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from graph.store.interface import XSD_STRING, QueryResult
 
 
 class UnwritableAnswer(QueryError):
@@ -109,7 +107,7 @@ def sparql_xml(result: QueryResult) -> bytes:
     """SPARQL Query Results XML Format (W3C Recommendation, second edition)."""
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+        f'<sparql xmlns="{SPARQL_RESULTS_XML}">',
     ]
     if result.boolean is not None:
         lines += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>"]

@@ -30,19 +30,18 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from graph.namespaces import RDF, SH
+from graph.namespaces import RDF, RDFS, SH, XSD
 
-RDFS_SUBCLASS = URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+RDFS_SUBCLASS = RDFS.subClassOf
 RDF_TYPE = URIRef(str(RDF.type))
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = URIRef(XSD + "string")
-RDF_LANGSTRING = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+XSD_STRING = XSD.string
+RDF_LANGSTRING = RDF.langString
 
 #: datatype → the Python type rdflib gives a well-formed literal of it (pySHACL's test)
 DATATYPES: dict[URIRef, type | tuple[type, ...]] = {
-    URIRef(XSD + "date"): date,
-    URIRef(XSD + "integer"): int,
-    URIRef(XSD + "boolean"): bool,
+    XSD.date: date,
+    XSD.integer: int,
+    XSD.boolean: bool,
     XSD_STRING: (str, bytes),
 }
 NODE_KINDS = {SH.IRI: URIRef, SH.Literal: Literal}
@@ -50,8 +49,8 @@ NODE_KINDS = {SH.IRI: URIRef, SH.Literal: Literal}
 #: what a shape may say; anything else is refused at compile time
 SUPPORTED = {
     RDF.type,
-    URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
-    URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+    RDFS.label,
+    RDFS.comment,
     SH.targetClass,
     SH.targetSubjectsOf,
     SH.property,

@@ -10,7 +10,7 @@ from flask import Blueprint, request
 
 from graph.errors import QueryError
 from webapp.entities import municipalities
-from webapp.links import entity_url
+from webapp.links import entity_url, slug_of
 from webapp.pages import page, render
 from webapp.store import cached, page_sparql, select
 
@@ -22,10 +22,6 @@ MATCH_SYMBOLS = {
     "broadMatch": ("⊂", "ist Teil des Referenzfelds"),
     "narrowMatch": ("⊃", "umfasst das Referenzfeld"),
 }
-
-def slug(iri: Any) -> str:
-    return str(iri).rsplit("/", 1)[-1]
-
 
 #: the control parameter that shows fictional municipalities too (``/vergleich?fiktiv=1``)
 FICTIONAL_PARAMETER = "fiktiv"
@@ -68,14 +64,14 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
             {"iri": row["ref"], "label": row["refLabel"], "group": row["group"],
              "url": entity_url(row["ref"]), "cells": {c["slug"]: [] for c in cities}},
         )
-        if row["field"] is not None and slug(row["m"]) in ref["cells"]:
+        if row["field"] is not None and slug_of(row["m"]) in ref["cells"]:
             kind = str(row["match"]).rsplit("#", 1)[-1]
             symbol, meaning = MATCH_SYMBOLS[kind]
             entry = {"iri": row["field"], "label": row["fieldLabel"],
                      "url": entity_url(row["field"]), "match": kind, "symbol": symbol,
                      "meaning": meaning}
-            if entry not in ref["cells"][slug(row["m"])]:
-                ref["cells"][slug(row["m"])].append(entry)
+            if entry not in ref["cells"][slug_of(row["m"])]:
+                ref["cells"][slug_of(row["m"])].append(entry)
     rows = sorted(
         references.values(),
         key=lambda r: (str(r["group"] or "") != "monitoring", str(r["label"]).casefold()),
@@ -84,7 +80,7 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
         c["slug"]: defaultdict(list) for c in cities
     }
     for row in select(page_sparql("comparison-structures")):
-        city = slug(row["m"])
+        city = slug_of(row["m"])
         if city in structures:
             group = "Gremien" if str(row["kind"]) == "gremium" else "Steuerungsstrukturen"
             item = {"iri": row["e"], "label": row["label"], "form": row["formLabel"],

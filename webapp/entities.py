@@ -9,9 +9,9 @@ from flask import current_app
 from rdflib.term import Node
 
 from graph.errors import NotFoundError
-from graph.namespaces import municipality_iri
+from graph.namespaces import ID_PATTERN, municipality_iri
 from graph.queries import get_query, load_queries, run_named_query
-from webapp.links import SLUG, entity_url
+from webapp.links import entity_url
 from webapp.store import cached, get_store, page_sparql, select
 from webapp.vocabulary import type_name
 
@@ -42,7 +42,7 @@ def _read_municipalities() -> list[dict[str, Any]]:
 
 
 def municipality(slug: str) -> dict[str, Any]:
-    if SLUG.match(slug):
+    if ID_PATTERN.match(slug):
         for item in municipalities():
             if item["slug"] == slug:
                 return item

@@ -1,11 +1,13 @@
 """One error shape: a domain error carries its HTTP status; one handler renders JSON or a page.
 
-JSON shape (pinned by a test)::
+JSON shape (pinned by a test), built only by ``error_body``::
 
     {"error": {"status": 400, "type": "QueryError", "message": "…", "parameter": "q"}}
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -33,10 +35,25 @@ def wants_json_error() -> bool:
     return best == "application/json" and not request.accept_mimetypes.accept_html
 
 
-def error_response(status: int, kind: str, message: str, parameter: str | None = None):
-    body = {
-        "error": {"status": status, "type": kind, "message": message, "parameter": parameter}
-    }
+ErrorBody = dict[str, dict[str, Any]]
+
+
+def error_body(status: int, kind: str, message: str, parameter: str | None = None) -> ErrorBody:
+    """The app's one JSON error body: every error answer, page or endpoint, is built here.
+    A caller may add keys, never remove one (clients read all four)."""
+    return {"error": {"status": status, "type": kind, "message": message, "parameter": parameter}}
+
+
+def domain_error_body(error: IkgError) -> ErrorBody:
+    """A domain error's body: its HTTP status and message, and a QueryError's parameter."""
+    parameter = error.parameter if isinstance(error, QueryError) else None
+    return error_body(error.http_status, type(error).__name__, str(error), parameter)
+
+
+def error_response(body: ErrorBody):
+    """The body as JSON, or as the error page for a browser."""
+    fields = body["error"]
+    status = fields["status"]
     if wants_json_error():
         return body, status
     return (
@@ -44,8 +61,8 @@ def error_response(status: int, kind: str, message: str, parameter: str | None =
             "errors/error.html",
             status=status,
             title=TITLES.get(status, "Fehler"),
-            message=message,
-            parameter=parameter,
+            message=fields["message"],
+            parameter=fields["parameter"],
         ),
         status,
     )
@@ -54,11 +71,10 @@ def error_response(status: int, kind: str, message: str, parameter: str | None =
 def register(app: Flask) -> None:
     @app.errorhandler(IkgError)
     def domain_error(error: IkgError):
-        parameter = error.parameter if isinstance(error, QueryError) else None
-        return error_response(error.http_status, type(error).__name__, str(error), parameter)
+        return error_response(domain_error_body(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
         message = HTTP_MESSAGES.get(status, TITLES.get(status, "Fehler"))
-        return error_response(status, type(error).__name__, message)
+        return error_response(error_body(status, type(error).__name__, message))

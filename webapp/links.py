@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask, request, url_for
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import NotFoundError, QueryError
-from graph.namespaces import ID, REF
+from graph.namespaces import ID, ID_PATTERN, REF
 from graph.results import plain
 from webapp.vocabulary import type_name
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-
 
 def check_slug(value: str, what: str = "Kommune") -> str:
-    if not SLUG.match(value):
+    if not ID_PATTERN.match(value):
         raise NotFoundError(f"{what} '{value[:60]}' gibt es nicht.")
     return value
 
@@ -25,7 +21,7 @@ def check_slug(value: str, what: str = "Kommune") -> str:
 def check_local_id(value: str) -> str:
     """An entity id below a municipality: one or more slug segments separated by '/'."""
     parts = value.split("/")
-    if not parts or any(not SLUG.match(part) for part in parts):
+    if not parts or any(not ID_PATTERN.match(part) for part in parts):
         raise NotFoundError(f"Einen Eintrag '{value[:80]}' gibt es nicht.")
     return value
 
@@ -39,7 +35,7 @@ def entity_url(iri: Node | None, *, fmt: str | None = None) -> str | None:
     if text.startswith(str(ID)):
         rest = text[len(str(ID)) :]
         slug, _, local = rest.partition("/")
-        if not SLUG.match(slug):
+        if not ID_PATTERN.match(slug):
             return None
         if not local:
             return url_for("start.municipality", slug=slug, **extra)

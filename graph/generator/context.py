@@ -8,13 +8,12 @@ the same seed writes the same bytes on every machine and every run.
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.generator.themes import THEMES, Theme
 from graph.generator.vocabulary import Community
+from graph.namespaces import slugify
 
 DOCUMENT_ID = "generierte-daten"
 PASSAGE = "Generierter Datensatz, fiktiv"
@@ -95,12 +94,3 @@ class CityContext:
 
     def chance(self, probability: float) -> bool:
         return self.random.random() < probability
-
-
-def slugify(text: str) -> str:
-    """'Türkischer Elternverein Südstadt' → 'tuerkischer-elternverein-suedstadt'."""
-    text = text.lower()
-    for umlaut, replacement in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, replacement)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")

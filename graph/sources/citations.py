@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from graph.namespaces import OPARL_SCHEMA
 from graph.sources.fields import ProblemSink, shorten
 from graph.sources.loader import FileTooLarge, NotARegularFile, read_source_file
 from graph.sources.records import (
@@ -27,8 +28,6 @@ from graph.sources.records import (
 )
 from graph.sources.tables import TableError, is_table, is_workbook, last_row
 
-#: where OParl names its types: https://schema.oparl.org/1.1/Paper
-OPARL_SCHEMA = "https://schema.oparl.org/"
 #: OParl types that describe people: personal data, never a source (shared/MODELING.md)
 PERSONAL_OPARL_TYPES = ("Person", "Membership")
 #: most characters of an OParl object's name kept for its label

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from graph.errors import Problem
+from graph.namespaces import ID_PATTERN
 from graph.sources.loader import LocatedDict, LocatedList
 from graph.sources.records import (
     Citation,
@@ -27,7 +28,6 @@ from graph.sources.records import (
 )
 from graph.sources.schema import Field, RecordSpec
 
-ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 AGS_PATTERN = re.compile(r"^\d{8}$")
 # A tag-like "<x", "</x", "<!" or "<?" is markup; a lone "<" or "a < b" is not.

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import Problem, SourceError
+from graph.namespaces import ID_PATTERN
 from graph.sources import kinds, schema
 from graph.sources.checks import RecordChecks
-from graph.sources.fields import ID_PATTERN, ProblemSink, RecordChecker
+from graph.sources.fields import ProblemSink, RecordChecker
 from graph.sources.loader import LocatedDict, load_yaml
 from graph.sources.records import Municipality, Record, ReferenceSchemes, SourceData
 

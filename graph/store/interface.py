@@ -13,7 +13,12 @@ from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD  # rdflib's own term: this module imports nothing of graph/
 from rdflib.term import Node
+
+#: xsd:string as text: Oxigraph and SPARQL JSON results give a datatype as a plain string,
+#: which never equals a URIRef
+XSD_STRING = str(XSD.string)
 
 
 @dataclass
@@ -83,7 +88,7 @@ def from_oxigraph(term: object) -> Node | None:
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        if datatype == XSD_STRING:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unexpected term {term!r}")

@@ -41,7 +41,7 @@ from graph.store.http import (
     shown_url,
     sparql_opener,
 )
-from graph.store.interface import QueryResult, ntriples_in_graph, to_oxigraph
+from graph.store.interface import XSD_STRING, QueryResult, ntriples_in_graph, to_oxigraph
 
 #: answers that may pass if asked again a moment later
 TRANSIENT_STATUSES = {502, 503, 504}
@@ -337,7 +337,7 @@ def _term(binding: dict | None) -> Node | None:
     if "xml:lang" in binding:
         return Literal(value, lang=binding["xml:lang"])
     datatype = binding.get("datatype")
-    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+    if datatype and datatype != XSD_STRING:
         return Literal(value, datatype=URIRef(datatype))
     return Literal(value)
 

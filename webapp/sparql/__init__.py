@@ -28,7 +28,7 @@ from graph.read_only import check_read_only
 from graph.settings import is_endpoint_url
 from graph.store import EmbeddedStore, QueryResult
 from graph.store.workers import QueryTimeout, QueryWorkers, WorkerStore, timeout_message
-from webapp.errors import TITLES
+from webapp.errors import TITLES, ErrorBody, domain_error_body, error_body
 from webapp.sparql.admission import Admission, EndpointBusy
 from webapp.sparql.page import query_page
 from webapp.sparql.protocol import (
@@ -95,8 +95,7 @@ def allow_any_origin(response: Response) -> Response:
 
 @blueprint.errorhandler(IkgError)
 def endpoint_error(error: IkgError):
-    parameter = error.parameter if isinstance(error, QueryError) else None
-    response = error_response(error.http_status, type(error).__name__, str(error), parameter)
+    response = error_response(domain_error_body(error))
     if isinstance(error, EndpointBusy):
         response = current_app.make_response(response)
         response.headers["Retry-After"] = str(error.retry_after)
@@ -106,20 +105,18 @@ def endpoint_error(error: IkgError):
 @blueprint.errorhandler(HTTPException)
 def endpoint_http_error(error: HTTPException):
     status = error.code or 500
-    return error_response(status, type(error).__name__, TITLES.get(status, "Fehler"))
+    return error_response(error_body(status, type(error).__name__, TITLES.get(status, "Fehler")))
 
 
-def error_response(status: int, kind: str, message: str, parameter: str | None = None):
-    """The app's one error shape (webapp.errors) as JSON, whatever the Accept header says, as
+def error_response(body: ErrorBody):
+    """The app's one error body (webapp.errors) as JSON, whatever the Accept header says, as
     SPARQL clients do not ask for JSON by name; for a browser, the query page with the
     message and the query, to correct it."""
+    fields = body["error"]
     if wants_page_for_error():
         query = request.values.get("query", "")
-        return query_page(query=query, error=message, status=status)
-    body = {
-        "error": {"status": status, "type": kind, "message": message, "parameter": parameter}
-    }
-    return body, status
+        return query_page(query=query, error=fields["message"], status=fields["status"])
+    return body, fields["status"]
 
 
 def run_query(asked: ProtocolRequest) -> tuple[QueryResult, float]:

@@ -18,6 +18,7 @@ from flask import Response, current_app, request
 from rdflib import URIRef
 
 from graph.errors import QueryError
+from graph.namespaces import municipality_graph
 from graph.read_only import RefusedRequest, update_refusal
 from graph.result_formats import (
     GRAPH_FORMATS,
@@ -163,7 +164,7 @@ def _graph_iris(source, name: str) -> list[URIRef] | None:
         if not _ABSOLUTE_IRI.match(value):
             raise QueryError(
                 f"Parameter '{name}': '{value[:80]}' ist keine absolute IRI, z. B. "
-                "https://w3id.org/ikg/graph/leverkusen. / Not an absolute IRI.",
+                f"{municipality_graph('leverkusen')}. / Not an absolute IRI.",
                 parameter=name,
             )
     return [URIRef(value) for value in values]
