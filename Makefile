@@ -17,6 +17,7 @@ test-fast:
 
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 # sizes for the scale benchmark: make bench N="1 10"
 N ?= 1 10 100 400

@@ -99,12 +99,23 @@ def timed_build(data_dir: Path, store: Path, hermit_limit: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--merged", default="1 4 16 64",
-                        help="sizes k: graphs of k generated municipalities merged into one")
-    parser.add_argument("--hermit-cap", type=int, default=400_000,
-                        help="no HermiT run on graphs with more triples than this")
-    parser.add_argument("--build-size", type=int, default=10,
-                        help="generated municipalities in the whole-build comparison (0: none)")
+    parser.add_argument(
+        "--merged",
+        default="1 4 16 64",
+        help="sizes k: graphs of k generated municipalities merged into one",
+    )
+    parser.add_argument(
+        "--hermit-cap",
+        type=int,
+        default=400_000,
+        help="no HermiT run on graphs with more triples than this",
+    )
+    parser.add_argument(
+        "--build-size",
+        type=int,
+        default=10,
+        help="generated municipalities in the whole-build comparison (0: none)",
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args()
     settings = Settings.from_env()
@@ -126,8 +137,7 @@ def main() -> None:
         gc.freeze()
         for size in sizes:
             name = generated[0].slug if size == 1 else f"{size} merged"
-            rows.append(measure(merged(generated[:size], name), generated_context,
-                                args.hermit_cap))
+            rows.append(measure(merged(generated[:size], name), generated_context, args.hermit_cap))
             _print(rows[-1])
         if args.build_size:
             build_dir = Path(folder) / "build-data"
@@ -137,8 +147,10 @@ def main() -> None:
                 "with_hermit_s": timed_build(build_dir, Path(folder) / "a", 10**9),
                 "with_rules_s": timed_build(build_dir, Path(folder) / "b", -1),
             }
-            print(f"build of {args.build_size} generated municipalities: "
-                  f"HermiT {builds['with_hermit_s']} s, rules {builds['with_rules_s']} s")
+            print(
+                f"build of {args.build_size} generated municipalities: "
+                f"HermiT {builds['with_hermit_s']} s, rules {builds['with_rules_s']} s"
+            )
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(
@@ -146,7 +158,7 @@ def main() -> None:
             {
                 "date": dt.date.today().isoformat(),
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                           f"{platform.python_implementation()} {platform.python_version()}",
+                f"{platform.python_implementation()} {platform.python_version()}",
                 "load_average": os.getloadavg(),
                 "graphs": rows,
                 "builds": builds,

@@ -249,8 +249,13 @@ def measure_viewer(store_path: Path, slug: str, runs: int) -> dict[str, Any]:
                 status, _ = fetch(base + path)  # warm-up
             except TimeoutError:
                 # recorded as missed ("> 120 s"), not the end of the run and its other figures
-                results[name] = {"path": path, "status": None, "median_ms": None,
-                                 "max_ms": None, "timed_out_s": PAGE_TIMEOUT_S}
+                results[name] = {
+                    "path": path,
+                    "status": None,
+                    "median_ms": None,
+                    "max_ms": None,
+                    "timed_out_s": PAGE_TIMEOUT_S,
+                }
                 continue
             timings = []
             for _ in range(runs):

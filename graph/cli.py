@@ -367,10 +367,17 @@ def export(
 
 
 @main.command()
-@click.option("--municipality", required=True, metavar="SLUG", help="The municipality, e.g. "
-              "oberhausen.")
-@click.option("--format", "output_format", type=FORMAT_CHOICE, default="table", show_default=True,
-              help="table: sections for people; csv: one row per actor; json: everything.")
+@click.option(
+    "--municipality", required=True, metavar="SLUG", help="The municipality, e.g. oberhausen."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=FORMAT_CHOICE,
+    default="table",
+    show_default=True,
+    help="table: sections for people; csv: one row per actor; json: everything.",
+)
 @_store_option
 def analyse(municipality: str, output_format: str, store: str | None) -> None:
     """Network analysis of one municipality: central actors, brokers, communities, isolated

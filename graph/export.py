@@ -100,9 +100,7 @@ def network_file(
     for node, data in network.nodes(data=True):
         measured = measures[node]
         attributes = {key: data[key] for key in NODE_ATTRIBUTES if key in data}
-        attributes.update(
-            {name: float(measured[key]) for name, key in MEASURE_ATTRIBUTES.items()}
-        )
+        attributes.update({name: float(measured[key]) for name, key in MEASURE_ATTRIBUTES.items()})
         if measured["community"] is not None:
             attributes["community"] = measured["community"]
         written.add_node(node, **attributes)
@@ -123,8 +121,11 @@ def network_document(network: nx.Graph, export_format: str) -> str:
     for node, data in network.nodes(data=True):
         clean.add_node(_xml_safe(node), **{_xml_safe(k): _xml_safe(v) for k, v in data.items()})
     for source, target, data in network.edges(data=True):
-        clean.add_edge(_xml_safe(source), _xml_safe(target),
-                       **{_xml_safe(k): _xml_safe(v) for k, v in data.items()})
+        clean.add_edge(
+            _xml_safe(source),
+            _xml_safe(target),
+            **{_xml_safe(k): _xml_safe(v) for k, v in data.items()},
+        )
     if export_format == "graphml":
         return "\n".join(nx.generate_graphml(clean)) + "\n"
     if export_format == "gexf":

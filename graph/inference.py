@@ -229,16 +229,33 @@ REASONS: dict[URIRef, str] = {
 #: compares them with those ontology/ikg.ttl uses).
 RULE_CHECKED_AXIOMS = frozenset(
     {
-        OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-        OWL.Ontology, OWL.Restriction, OWL.AllDisjointClasses,
-        OWL.disjointWith, OWL.members, OWL.unionOf, OWL.onProperty, OWL.hasValue,
-        OWL.inverseOf, OWL.FunctionalProperty, OWL.propertyDisjointWith,
-        OWL.versionInfo, OWL.differentFrom,
+        OWL.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        OWL.Ontology,
+        OWL.Restriction,
+        OWL.AllDisjointClasses,
+        OWL.disjointWith,
+        OWL.members,
+        OWL.unionOf,
+        OWL.onProperty,
+        OWL.hasValue,
+        OWL.inverseOf,
+        OWL.FunctionalProperty,
+        OWL.propertyDisjointWith,
+        OWL.versionInfo,
+        OWL.differentFrom,
         # no consequence for consistency with these axioms: transitive, symmetric and chained
         # properties have no disjoint partner, and their domains and ranges are those of the
         # properties they are made from
-        OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.propertyChainAxiom,
-        RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
+        OWL.TransitiveProperty,
+        OWL.SymmetricProperty,
+        OWL.propertyChainAxiom,
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+        RDFS.domain,
+        RDFS.range,
     }
 )
 

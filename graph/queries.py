@@ -296,7 +296,7 @@ def example_term(path: Path, text: str) -> Node:
     if colon and prefix in PREFIXES:
         return URIRef(PREFIXES[prefix] + rest)
     raise QueryError(
-        f"{path}: Beispiel {text!r} ist weder \"Text\" noch prefix:name mit einem der Präfixe "
+        f'{path}: Beispiel {text!r} ist weder "Text" noch prefix:name mit einem der Präfixe '
         f"{', '.join(PREFIXES)}. / example {text!r} is neither a quoted literal nor a prefixed "
         "name."
     )
@@ -371,9 +371,7 @@ def stated_dataset(slugs: list[str]) -> list[URIRef]:
 NOT_GIVEN = Literal("")
 
 
-def bind_parameters(
-    store: Store, query: NamedQuery, values: dict[str, str]
-) -> dict[str, Node]:
+def bind_parameters(store: Store, query: NamedQuery, values: dict[str, str]) -> dict[str, Node]:
     """Check every value and resolve it to an RDF term; raise QueryError naming the parameter.
 
     Municipality parameters are resolved first: an entity parameter of the same query is then
@@ -496,9 +494,7 @@ def known_municipalities(store: Store) -> dict[str, str]:
     return {str(row[0]).rsplit("/", 1)[-1]: str(row[1]) for row in result.rows}
 
 
-def _municipality(
-    store: Store, query: NamedQuery, parameter: Parameter, value: str
-) -> URIRef:
+def _municipality(store: Store, query: NamedQuery, parameter: Parameter, value: str) -> URIRef:
     if ID_PATTERN.match(value) and _is_municipality(store, value):
         return municipality_iri(value)
     known = known_municipalities(store)
@@ -724,7 +720,6 @@ def _shown(value: str) -> str:
     """A user's value as it may appear in a message: bounded and without control characters."""
     clean = "".join(c if unicodedata.category(c) not in {"Cc", "Cs"} else "?" for c in value)
     return clean if len(clean) <= 60 else clean[:57] + "…"
-
 
 
 def describe(queries: dict[str, NamedQuery]) -> list[dict[str, Any]]:

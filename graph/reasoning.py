@@ -195,9 +195,7 @@ def _content_key(graph: Graph) -> str:
     return "nt:" + hashlib.sha256(b"\n".join(lines)).hexdigest()
 
 
-def check_consistency_by_rules(
-    graph: Graph, *, ontology: Graph | None = None
-) -> ConsistencyReport:
+def check_consistency_by_rules(graph: Graph, *, ontology: Graph | None = None) -> ConsistencyReport:
     """The rule-based check of graph/inference.py, as a report like HermiT's."""
     ontology = load_ontology_graph() if ontology is None else ontology
     return _rules_report(RuleStore(graph, ontology))
@@ -250,9 +248,7 @@ def unsatisfiable_classes(ontology: Graph | None = None) -> list[str]:
 def inconsistency_problems(report: ConsistencyReport, mapped: MappedMunicipality) -> list[Problem]:
     """The inconsistency as one problem, placed at the first record involved, naming every
     entity with its file and line."""
-    located = [
-        (iri, mapped.locations.get(URIRef(iri))) for iri in report.inconsistent_entities
-    ]
+    located = [(iri, mapped.locations.get(URIRef(iri))) for iri in report.inconsistent_entities]
     where = next((location for _iri, location in located if location is not None), None)
     involved = ", ".join(
         readable_node(iri) + (f" ({location.file}:{location.line})" if location else "")
@@ -296,7 +292,7 @@ def readable_node(iri: str) -> str:
         return short_id(iri)
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return f"<{iri}>"
 
 
@@ -393,9 +389,7 @@ def _explain(combined: Graph, ontology: Graph, folder: Path, java: str) -> tuple
         iri = iri_of[int(match.group(1))]
         if iri not in entities:
             entities.append(iri)
-    readable_text = _ALIAS_TOKEN.sub(
-        lambda match: f"<{iri_of[int(match.group(1))]}>", explanation
-    )
+    readable_text = _ALIAS_TOKEN.sub(lambda match: f"<{iri_of[int(match.group(1))]}>", explanation)
     return entities, readable_text
 
 

@@ -76,15 +76,13 @@ def xml_safe(text: str) -> str:
 def _xml_text(value: str) -> str:
     # \r would be read back as \n by any XML parser unless written as a reference
     text = xml_safe(value)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
-        "\r", "&#13;"
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     )
 
 
 def _xml_attribute(value: str) -> str:
-    return (
-        _xml_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
-    )
+    return _xml_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def _xml_term(term: Node) -> str:
@@ -199,8 +197,7 @@ def write_graph(ntriples: bytes, graph_format: GraphFormat) -> bytes:
     """
     rdf_format = graph_format.rdf_format
     triples = [
-        quad.triple
-        for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     ]
     if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE) and any(
         _NOT_IN_IRIREF.search(node.value) for node in _named_nodes(triples)
@@ -239,8 +236,10 @@ def _iriref(iri: str) -> str:
 def _ntriples_term(term: _Term) -> str:
     if isinstance(term, ox.NamedNode):
         return _iriref(term.value)
-    if isinstance(term, ox.Literal) and term.language is None and term.datatype.value != (
-        XSD_STRING
+    if (
+        isinstance(term, ox.Literal)
+        and term.language is None
+        and term.datatype.value != (XSD_STRING)
     ):
         return f"{ox.Literal(term.value)}^^{_iriref(term.datatype.value)}"
     return str(term)  # Oxigraph writes literals and blank nodes in N-Triples syntax

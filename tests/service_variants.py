@@ -22,21 +22,21 @@ NOISE = [
     "BIND('\\u0027' AS ?x{n})",
     "BIND('''a'b\"c''' AS ?x{n})",
     'BIND("""a "" b""" AS ?x{n})',
-    "BIND(\"\\\\\" AS ?x{n})",
+    'BIND("\\\\" AS ?x{n})',
     "BIND('\\'' AS ?x{n})",
     "FILTER(?a{n}<?b{n} || true)",
-    "FILTER(2 < 3 && \"<\" != \">\")",
+    'FILTER(2 < 3 && "<" != ">")',
     "FILTER(1<'>' ) BIND(\"}\" AS ?q{n})",
-    "# a comment with } and \" and SERVICE <http://example.org/> {\n",
+    '# a comment with } and " and SERVICE <http://example.org/> {\n',
     "?s{n} <urn:x:a#frag> ?o{n} .",
     "?s{n} ex:a\\#b ?o{n} .",
     "?s{n} ex:a\\'b 'SERVICE' .",
     "FILTER(<urn:a> != <urn:b>)",
     "BIND(1<2 AS ?lt{n})",
     "FILTER(?a{n} < 'x>')",
-    "BIND(\"SERVICE <http://example.org/> { }\" AS ?t{n})",
+    'BIND("SERVICE <http://example.org/> { }" AS ?t{n})',
     "{ SELECT ?z{n} WHERE { ?z{n} ?p{n} ?o{n} } LIMIT 1 }",
-    "OPTIONAL { ?s{n} ?p{n} \"\\\"\" }",
+    'OPTIONAL { ?s{n} ?p{n} "\\"" }',
     "BIND(<urn:service> AS ?service{n})",
     "?service{n} ex:service _:service{n} .",
 ]
@@ -44,10 +44,10 @@ NOISE = [
 #: pairs to put around the clause: a parser that expands \u escapes before parsing (rdflib)
 #: sees a long string from the first piece to the second, hiding the clause between them
 SANDWICHES = [
-    ("FILTER(1<'>' || true) BIND(\"\\u0022\" AS ?a{n})", "BIND(\"\\u0022\" AS ?b{n})"),
+    ("FILTER(1<'>' || true) BIND(\"\\u0022\" AS ?a{n})", 'BIND("\\u0022" AS ?b{n})'),
     ("BIND('\\u0027' AS ?a{n})", "BIND('\\u0027' AS ?b{n})"),
-    ("FILTER(1<'>') BIND(\"\\u0022\\u0022\" AS ?a{n})", "BIND(\"\\u0022\\u0022\" AS ?b{n})"),
-    ("BIND(\"\\U00000022\" AS ?a{n})", "BIND(\"\\U00000022\" AS ?b{n})"),
+    ("FILTER(1<'>') BIND(\"\\u0022\\u0022\" AS ?a{n})", 'BIND("\\u0022\\u0022" AS ?b{n})'),
+    ('BIND("\\U00000022" AS ?a{n})', 'BIND("\\U00000022" AS ?b{n})'),
 ]
 
 #: ways to write the SERVICE clause; {target} is the address, {n} a unique number

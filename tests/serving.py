@@ -40,9 +40,7 @@ def serve(config: dict[str, Any], *, page_threads: int = 4) -> Iterator[Served]:
         page_threads, int(app.config["SPARQL_RUNNING"]), int(app.config["SPARQL_WAITING"])
     )
     # poll(), not select(): a socket closed during shutdown is then reported, not an error
-    server = create_server(
-        app, host="127.0.0.1", port=0, threads=threads, asyncore_use_poll=True
-    )
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads, asyncore_use_poll=True)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

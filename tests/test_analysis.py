@@ -316,9 +316,19 @@ def test_network_export_for_gephi(cities, export_format, tmp_path):
     assert "community" not in graph.nodes[iri("bruecke", "allein")]  # no ties, no community
     assert graph.nodes[iri("bruecke", "n-a")]["type"] == "netzwerk"
     # organisations only: no attribute beyond the documented ones
-    allowed = {"label", "kind", "type", "type_label", "collective", "bipartite", "municipality",
-               "degree_centrality", "betweenness_centrality", "eigenvector_centrality",
-               "community"}
+    allowed = {
+        "label",
+        "kind",
+        "type",
+        "type_label",
+        "collective",
+        "bipartite",
+        "municipality",
+        "degree_centrality",
+        "betweenness_centrality",
+        "eigenvector_centrality",
+        "community",
+    }
     assert {key for _n, d in graph.nodes(data=True) for key in d} <= allowed
 
 
@@ -330,8 +340,9 @@ def test_cli_export_graphml_of_all_real_municipalities(cli, tmp_path):
     # felder is fictional: left out of the network of all, exported when named
     assert set(nx.get_node_attributes(graph, "municipality").values()) == {"bruecke", "stern"}
     named = tmp_path / "felder.graphml"
-    result = cli.invoke(main, ["export", "--format", "graphml", "--municipality", "felder",
-                               "-o", str(named)])
+    result = cli.invoke(
+        main, ["export", "--format", "graphml", "--municipality", "felder", "-o", str(named)]
+    )
     assert result.exit_code == 0, result.output
     assert set(nx.get_node_attributes(nx.read_graphml(named), "municipality").values()) == {
         "felder"
@@ -393,9 +404,7 @@ def test_every_real_municipality_can_be_analysed(store):
         analysis = analyse(store, slug)
         assert analysis.actors and analysis.networks
         assert all(str(municipality_iri(slug)) in a.iri for a in analysis.actors)
-        assert {a.iri for a in analysis.isolated} == {
-            a.iri for a in analysis.actors if a.ties == 0
-        }
+        assert {a.iri for a in analysis.isolated} == {a.iri for a in analysis.actors if a.ties == 0}
 
 
 def test_analysis_on_a_remote_sparql_server_equals_the_embedded_one(store, oxigraph_store):
@@ -425,9 +434,7 @@ def test_a_network_is_read_from_its_municipalitys_graphs_as_from_all(
 
     monkeypatch.setattr(EmbeddedStore, "query", recording_query)
     data = read_network(store, slug)
-    assert datasets == [
-        [REFERENCE_GRAPH, municipality_graph(slug), inferred_graph(slug)]
-    ] * 4
+    assert datasets == [[REFERENCE_GRAPH, municipality_graph(slug), inferred_graph(slug)]] * 4
 
     bound = {"m": municipality_iri(slug)}
     over_all = {

@@ -69,12 +69,16 @@ def test_nodes_carry_centralities_and_are_sized_by_betweenness(client):
         assert node["value"] == node["centrality"]["betweenness"]  # the default size
     # in the drawn graph the two networks and the actor between them carry every path
     carrying = {n for n, node in nodes.items() if node["value"] > 0}
-    assert carrying == {BRIDGE, BRIDGE.replace("vermittler", "n-a"),
-                        BRIDGE.replace("vermittler", "n-b")}
+    assert carrying == {
+        BRIDGE,
+        BRIDGE.replace("vermittler", "n-a"),
+        BRIDGE.replace("vermittler", "n-b"),
+    }
 
 
-@pytest.mark.parametrize(("groesse", "measure"),
-                         [("verbindungen", "degree"), ("einfluss", "eigenvector")])
+@pytest.mark.parametrize(
+    ("groesse", "measure"), [("verbindungen", "degree"), ("einfluss", "eigenvector")]
+)
 def test_size_parameter_switches_the_measure(client, groesse, measure):
     data = network_json(client, f"?groesse={groesse}")
     assert data["view"]["groesse"] == groesse
@@ -115,8 +119,9 @@ def test_view_parameters_are_kept_in_the_form(client):
     assert "Gemeinschaft 1" in html
 
 
-@pytest.mark.parametrize(("query", "parameter"),
-                         [("farbe=bunt", "farbe"), ("groesse=riesig", "groesse")])
+@pytest.mark.parametrize(
+    ("query", "parameter"), [("farbe=bunt", "farbe"), ("groesse=riesig", "groesse")]
+)
 def test_unknown_view_values_are_a_400_naming_the_parameter(client, query, parameter):
     response = client.get(f"/kommune/bruecke/netzwerk.json?{query}")
     assert response.status_code == 400
@@ -148,10 +153,13 @@ def test_panel_lists_brokers_and_isolated_msos_with_profile_links(client, cities
     assert panel["brokers"][0]["articulation_point"] is True
     assert [m["url"] for m in panel["isolated_msos"]] == ["/kommune/bruecke/allein"]
     # the same as `ikg analyse`
-    assert panel == {**analyse(EmbeddedStore(cities_path), "bruecke").to_dict(),
-                     "brokers": panel["brokers"], "isolated_msos": panel["isolated_msos"]}
+    assert panel == {
+        **analyse(EmbeddedStore(cities_path), "bruecke").to_dict(),
+        "brokers": panel["brokers"],
+        "isolated_msos": panel["isolated_msos"],
+    }
     html = client.get("/kommune/bruecke/netzwerk").get_data(as_text=True)
-    panel_html = html[html.index('id="analyse"'):]
+    panel_html = html[html.index('id="analyse"') :]
     assert '<a href="/kommune/bruecke/vermittler">Brücke &lt;img' in panel_html
     assert '<a href="/kommune/bruecke/allein">Allein &lt;script&gt;' in panel_html
     for url in ("/kommune/bruecke/vermittler", "/kommune/bruecke/allein"):
@@ -184,14 +192,15 @@ def test_all_municipalities_page_shows_fictional_ones_only_when_asked(client):
 def test_all_municipalities_page_has_no_panel_but_says_where_it_is(client):
     response = client.get("/netzwerk.json")
     assert response.get_json()["analysis"] is None
-    assert "zeigt die Netzwerkseite jeder Kommune" in client.get("/netzwerk").get_data(
-        as_text=True
-    )
+    assert "zeigt die Netzwerkseite jeder Kommune" in client.get("/netzwerk").get_data(as_text=True)
 
 
 def test_markup_in_names_stays_text(client):
-    for url in ("/kommune/bruecke/netzwerk", "/kommune/bruecke/netzwerk?farbe=gemeinschaft",
-                "/kommune/bruecke/netzwerk?groesse=einfluss&typ=mso"):
+    for url in (
+        "/kommune/bruecke/netzwerk",
+        "/kommune/bruecke/netzwerk?farbe=gemeinschaft",
+        "/kommune/bruecke/netzwerk?groesse=einfluss&typ=mso",
+    ):
         html = client.get(url).get_data(as_text=True)
         for raw in RAW:
             assert raw not in html, (url, raw)
@@ -201,15 +210,18 @@ def test_markup_in_names_stays_text(client):
 
 def test_hostile_city_with_community_colours_stays_text(tmp_path):
     client = create_app({"STORE": str(load(HOSTILE, tmp_path / "store")), "TESTING": True})
-    html = client.test_client().get(
-        "/kommune/hostile/netzwerk?farbe=gemeinschaft&groesse=verbindungen"
-    ).get_data(as_text=True)
+    html = (
+        client.test_client()
+        .get("/kommune/hostile/netzwerk?farbe=gemeinschaft&groesse=verbindungen")
+        .get_data(as_text=True)
+    )
     assert 'id="analyse"' in html
     for raw in RAW + ["<b>", "Rat 49 Ende", "Amt 49 Ende"]:
         assert raw not in html, raw
 
 
 # --- in a real browser ------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def cities_url(cities_path: Path) -> Iterator[str]:
@@ -262,6 +274,7 @@ def test_browser_draws_sizes_and_community_colours_and_links_the_panel(page, cit
 
 # --- the generated example city ---------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def example_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("beispielstadt") / "data"
@@ -276,8 +289,9 @@ def example_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_example_city_has_brokers_isolated_msos_and_communities(example_path):
     analysis = analyse(EmbeddedStore(example_path), "beispielstadt")
     assert 40 <= len(analysis.msos) <= 60
-    assert analysis.brokers and any(b.articulation_point or b.betweenness > 0
-                                    for b in analysis.brokers)
+    assert analysis.brokers and any(
+        b.articulation_point or b.betweenness > 0 for b in analysis.brokers
+    )
     assert analysis.isolated_msos
     assert all(m.networks == 0 or m.ties == 0 for m in analysis.isolated_msos)
     assert len(analysis.communities) > 1

@@ -37,8 +37,9 @@ def open_network(page, url: str) -> int:
 
 def test_network_draws_the_expected_nodes_and_filters_change_them(page, base_url):
     expected = fetch_json(f"{base_url}/kommune/oberhausen/netzwerk.json")
-    assert open_network(page, f"{base_url}/kommune/oberhausen/netzwerk") == len(
-        expected["nodes"]) > 20
+    assert (
+        open_network(page, f"{base_url}/kommune/oberhausen/netzwerk") == len(expected["nodes"]) > 20
+    )
     page.select_option("select[name=typ]", "mso")
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**/netzwerk?typ=mso**")
@@ -97,9 +98,17 @@ def test_coverage_matrix_shows_a_gap_the_data_has(page, base_url):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/kommune/oberhausen", "/netzwerk", "/kommune/oberhausen/zustaendigkeiten",
-     "/vergleich", "/vorlage/leverkusen/paper-2017-1900", "/kommune/oberhausen/ki",
-     "/abfragen/action-fields?municipality=oberhausen", "/suche?q=Rat"],
+    [
+        "/",
+        "/kommune/oberhausen",
+        "/netzwerk",
+        "/kommune/oberhausen/zustaendigkeiten",
+        "/vergleich",
+        "/vorlage/leverkusen/paper-2017-1900",
+        "/kommune/oberhausen/ki",
+        "/abfragen/action-fields?municipality=oberhausen",
+        "/suche?q=Rat",
+    ],
 )
 def test_pages_only_ask_their_own_server(page, base_url, path):
     page.goto(base_url + path)
@@ -128,9 +137,18 @@ def hostile_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/kommune/hostile", "/kommune/hostile/netzwerk", "/kommune/hostile/abdeckung",
-     "/kommune/hostile/zustaendigkeiten", "/vergleich", "/vorlage/hostile/vorlage",
-     "/kommune/hostile/ki", "/kommune/hostile/netz", "/suche?q=script"],
+    [
+        "/",
+        "/kommune/hostile",
+        "/kommune/hostile/netzwerk",
+        "/kommune/hostile/abdeckung",
+        "/kommune/hostile/zustaendigkeiten",
+        "/vergleich",
+        "/vorlage/hostile/vorlage",
+        "/kommune/hostile/ki",
+        "/kommune/hostile/netz",
+        "/suche?q=script",
+    ],
 )
 def test_no_dialog_fires_for_hostile_names(page, hostile_url, path):
     page.goto(hostile_url + path)

@@ -85,7 +85,10 @@ def test_ikg_serve_without_a_store_says_to_build(tmp_path) -> None:
     """`ikg serve` is the web app's, and ends like every other command on a missing store."""
     result = subprocess.run(
         [sys.executable, "-m", "webapp.cli", "serve", "--store", str(tmp_path / "nichts")],
-        capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=PROJECT_ROOT,
     )
     assert result.returncode == 2
     assert result.stderr.startswith("Fehler: no store at") and "ikg build" in result.stderr

@@ -217,7 +217,10 @@ def test_a_result_converts_each_distinct_term_once_and_keeps_look_alikes_apart(
            }"""
     )
     assert [row[0] for row in result.rows] == [
-        Literal(1), Literal("1", lang="de"), Literal(1), URIRef("https://example.org/1")
+        Literal(1),
+        Literal("1", lang="de"),
+        Literal(1),
+        URIRef("https://example.org/1"),
     ]
     assert [row[1] for row in result.rows] == [Literal("1"), Literal("1"), Literal(1), None]
     assert [type(row[1].datatype) for row in result.rows[:3]] == [type(None), type(None), URIRef]

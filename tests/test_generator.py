@@ -152,8 +152,9 @@ def test_counts_are_in_the_stated_ranges(store: EmbeddedStore) -> None:
 def test_every_measure_has_one_lead_and_one_to_four_partners(store: EmbeddedStore) -> None:
     rows = store.query(
         f"""SELECT ?x (COUNT(DISTINCT ?lead) AS ?leads) (COUNT(DISTINCT ?partner) AS ?partners)
-            WHERE {{ {stated("?x a ikg:Measure ; ikg:lead ?lead . "
-                             "OPTIONAL { ?x ikg:partner ?partner }")} }}
+            WHERE {{ {
+            stated("?x a ikg:Measure ; ikg:lead ?lead . OPTIONAL { ?x ikg:partner ?partner }")
+        } }}
             GROUP BY ?x"""
     ).rows
     assert len(rows) == 240
@@ -165,8 +166,11 @@ def test_every_measure_has_one_lead_and_one_to_four_partners(store: EmbeddedStor
 def test_actors_have_up_to_three_memberships_and_some_none(store: EmbeddedStore) -> None:
     rows = store.query(
         f"""SELECT ?a (COUNT(DISTINCT ?membership) AS ?n) WHERE {{
-              {stated("?a a org:Organization . "
-                      "OPTIONAL { ?membership a org:Membership ; org:member ?a }")} }}
+              {
+            stated(
+                "?a a org:Organization . OPTIONAL { ?membership a org:Membership ; org:member ?a }"
+            )
+        } }}
             GROUP BY ?a"""
     ).rows
     counts = [int(row[1].toPython()) for row in rows]
@@ -189,7 +193,7 @@ def test_labels_are_german_with_umlauts(store: EmbeddedStore) -> None:
         rows = per_municipality(
             store,
             "SELECT ?m (COUNT(DISTINCT ?e) AS ?n)",
-            f'?e skos:prefLabel ?label ; ikg:municipality ?m . '
+            f"?e skos:prefLabel ?label ; ikg:municipality ?m . "
             f'FILTER (CONTAINS(STR(?label), "{letter}"))',
         )
         assert all(rows.get(slug, 0) > 0 for slug in SLUGS), letter
@@ -213,9 +217,13 @@ def test_every_municipality_and_every_source_is_fictional(store: EmbeddedStore) 
     assert int(kinds[0][1].toPython()) > 1_000
     unsourced = store.query(
         f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-              {stated("?e ikg:municipality ?m ; a ?type . "
-                      "FILTER (?type IN (org:Organization, ikg:Measure, org:Membership, "
-                      "ikg:Goal)) FILTER NOT EXISTS { ?e prov:wasDerivedFrom ?doc }")} }}"""
+              {
+            stated(
+                "?e ikg:municipality ?m ; a ?type . "
+                "FILTER (?type IN (org:Organization, ikg:Measure, org:Membership, "
+                "ikg:Goal)) FILTER NOT EXISTS { ?e prov:wasDerivedFrom ?doc }"
+            )
+        } }}"""
     ).rows
     assert int(unsourced[0][0].toPython()) == 0
 
@@ -248,8 +256,12 @@ def test_a_few_msos_are_isolated_and_a_few_bridge_groups(store: EmbeddedStore) -
     )
     in_networks = store.query(
         f"""SELECT ?a ?m (COUNT(DISTINCT ?network) AS ?networks) WHERE {{
-              {stated(f"?a org:classification <{mso}> ; ikg:municipality ?m . "
-                      "?membership org:member ?a ; org:organization ?network")} }}
+              {
+            stated(
+                f"?a org:classification <{mso}> ; ikg:municipality ?m . "
+                "?membership org:member ?a ; org:organization ?network"
+            )
+        } }}
             GROUP BY ?a ?m"""
     ).rows
     brokers: dict[str, int] = {}
@@ -273,9 +285,13 @@ def test_msos_cluster_in_the_networks_of_their_community(store: EmbeddedStore) -
     }
     rows = store.query(
         f"""SELECT ?network ?member WHERE {{
-              {stated('?speaker org:organization ?network ; ikg:roleLabel "Sprecherrolle"@de . '
-                      "?membership a org:Membership ; org:organization ?network ; "
-                      "org:member ?member")} }}"""
+              {
+            stated(
+                '?speaker org:organization ?network ; ikg:roleLabel "Sprecherrolle"@de . '
+                "?membership a org:Membership ; org:organization ?network ; "
+                "org:member ?member"
+            )
+        } }}"""
     ).rows
     members: dict[str, set[str]] = {}
     for network, member in rows:

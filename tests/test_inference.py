@@ -90,8 +90,11 @@ def test_a_chain_of_units_belongs_to_the_city(context: Graph) -> None:
     inferred = materialise(data, context)
     assert pairs(inferred, ORG.transitiveSubOrganizationOf) == {
         ("dezernat", "stadt"),
-        ("bereich", "dezernat"), ("bereich", "stadt"),
-        ("team", "bereich"), ("team", "dezernat"), ("team", "stadt"),
+        ("bereich", "dezernat"),
+        ("bereich", "stadt"),
+        ("team", "bereich"),
+        ("team", "dezernat"),
+        ("team", "stadt"),
     }
 
 
@@ -103,7 +106,9 @@ def test_lead_and_partner_of_a_measure_take_part_in_its_field(context: Graph) ->
             ikg:lead id:stadt\\/ki ; ikg:partner id:stadt\\/awo , id:stadt\\/mso .
     """)
     assert pairs(materialise(data, context), IKG.takesPartIn) == {
-        ("ki", "f"), ("awo", "f"), ("mso", "f"),
+        ("ki", "f"),
+        ("awo", "f"),
+        ("mso", "f"),
     }
 
 
@@ -188,7 +193,9 @@ def test_inferred_graphs_are_named_per_municipality_and_describe_themselves() ->
     description = describe_inferred_graph("oberhausen")
     assert (graph, RDF.type, IKG.InferredGraph) in description
     assert set(description.objects(graph, PROV.wasDerivedFrom)) == {
-        municipality_graph("oberhausen"), ONTOLOGY_GRAPH, REFERENCE_GRAPH,
+        municipality_graph("oberhausen"),
+        ONTOLOGY_GRAPH,
+        REFERENCE_GRAPH,
     }
 
 
@@ -304,9 +311,7 @@ def test_reference_field_figures_are_what_compare_used_to_count(store: EmbeddedS
     with the counts compare computed at every request; 0 where it counted nothing."""
     former = {
         (str(reference), str(municipality)): (int(measures), int(actors))
-        for reference, municipality, measures, actors in store.query(
-            FORMER_COMPARE_COUNTS
-        ).rows
+        for reference, municipality, measures, actors in store.query(FORMER_COMPARE_COUNTS).rows
     }
     figures = store.query(
         """SELECT ?g ?reference ?municipality ?measures ?actors WHERE {
@@ -324,9 +329,9 @@ def test_reference_field_figures_are_what_compare_used_to_count(store: EmbeddedS
         (str(reference), str(municipality)): (int(measures), int(actors))
         for _, reference, municipality, measures, actors in figures
     }
-    references = {str(r) for (r,) in store.query(
-        "SELECT ?r WHERE { ?r a ikg:ReferenceActionField }"
-    ).rows}
+    references = {
+        str(r) for (r,) in store.query("SELECT ?r WHERE { ?r a ikg:ReferenceActionField }").rows
+    }
     assert len(counted) == len(figures) == len(references) * len(SLUGS)
     assert {key: value for key, value in counted.items() if value != (0, 0)} == former
     assert sum(measures for measures, _ in counted.values()) > 20
@@ -354,7 +359,8 @@ def test_profile_marks_inferred_facts_and_says_why(store_path) -> None:
     assert {"Gesellschaftliche Teilhabe", "Bildung und Qualifikation"} <= labels
     assert all(f["inferred"] and f["reason"] == REASONS[IKG.takesPartIn] for f in fields)
     assert {f["label"] for f in facts["gehört zu (über Untergliederungen)"]} == {
-        "Dezernat 3/Familie, Bildung, Soziales", "Stadt Oberhausen",
+        "Dezernat 3/Familie, Bildung, Soziales",
+        "Stadt Oberhausen",
     }
     stated_facts = [v for name, values in facts.items() for v in values if not v.get("inferred")]
     assert stated_facts and not any("reason" in v for v in stated_facts)

@@ -214,8 +214,18 @@ def test_the_real_municipalities_are_read_whole_beside_many_hidden_ones(tmp_path
     assert len(expected) > 50
 
 
-@pytest.mark.parametrize("query", ["typ=mso", "feld=sprache", "netzwerk=x", "fokus=a",
-                                   "umkreis=2", "groesse=einfluss", "farbe=gemeinschaft"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "typ=mso",
+        "feld=sprache",
+        "netzwerk=x",
+        "fokus=a",
+        "umkreis=2",
+        "groesse=einfluss",
+        "farbe=gemeinschaft",
+    ],
+)
 def test_actor_parameters_in_the_overview_say_where_they_apply(client, query: str) -> None:
     response = client.get(f"/netzwerk.json?fiktiv=1&{query}")
     assert response.status_code == 400
@@ -237,8 +247,7 @@ def test_the_whole_graphml_past_the_threshold_points_to_each_municipality(client
 
 
 def test_hostile_names_in_the_overview_stay_text(tmp_path: Path) -> None:
-    quads = ox.parse((FIXTURES / "hostile" / "hostile.trig").read_bytes(),
-                     format=ox.RdfFormat.TRIG)
+    quads = ox.parse((FIXTURES / "hostile" / "hostile.trig").read_bytes(), format=ox.RdfFormat.TRIG)
     write_store(tmp_path / "store", [ox.serialize(quads, format=ox.RdfFormat.N_QUADS)])
     client = create_app(
         {"STORE": str(tmp_path / "store"), "TESTING": True, "NETWORK_OVERVIEW_ABOVE": 1}

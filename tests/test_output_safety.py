@@ -29,8 +29,7 @@ HOSTILE = Path(__file__).parent / "fixtures" / "hostile" / "hostile.trig"
 FORMULA = '=HYPERLINK("http://127.0.0.1/x","Klick")'
 #: the action field's label becomes a formula, the MSO's label holds U+0001 and U+000B
 CHANGES = {
-    '"Feld <script>alert(1)</script> {{ 7*7 }}"@de':
-        '"=HYPERLINK(\\"http://127.0.0.1/x\\",\\"Klick\\")"@de',
+    '"Feld <script>alert(1)</script> {{ 7*7 }}"@de': '"=HYPERLINK(\\"http://127.0.0.1/x\\",\\"Klick\\")"@de',
     '"Verein <script>alert(1)</script>"@de': '"Verein\\u0001 Nord\\u000B S\\u00FCd"@de',
 }
 MSO_LABEL = "Verein\ufffd Nord\ufffd Süd"
@@ -57,7 +56,7 @@ def quoted_iri_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("quoted") / "store"
     store = ox.Store(str(path))
     store.load(
-        f'<{QUOTED_IRI}> <http://www.w3.org/2004/02/skos/core#prefLabel> '
+        f"<{QUOTED_IRI}> <http://www.w3.org/2004/02/skos/core#prefLabel> "
         '"Zitat \\"eins\\" \\u0001"@de <https://w3id.org/ikg/graph/zitat> .\n'.encode(),
         format=ox.RdfFormat.N_QUADS,
         lenient=True,
@@ -120,8 +119,9 @@ def test_query_csv_download_neutralises_formulas_with_one_charset(awkward_app):
 def test_cli_csv_neutralises_formulas(awkward_store, monkeypatch):
     monkeypatch.setenv("IKG_STORE", str(awkward_store))
     runner = CliRunner()
-    named = runner.invoke(main, ["query", "action-fields", "--param", "municipality=hostile",
-                                 "--format", "csv"])
+    named = runner.invoke(
+        main, ["query", "action-fields", "--param", "municipality=hostile", "--format", "csv"]
+    )
     assert named.exit_code == 0, named.output
     header, row, *_blank = csv_cells(named.output)
     assert row[header.index("label")] == "'" + FORMULA
@@ -132,12 +132,21 @@ def test_cli_csv_neutralises_formulas(awkward_store, monkeypatch):
 
 # -- GraphML and GEXF -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("export_format", ["graphml", "gexf"])
-def test_cli_network_export_is_well_formed_with_control_characters(awkward_store,
-                                                                   export_format):
-    result = CliRunner().invoke(main, ["export", "--format", export_format,
-                                       "--municipality", "hostile",
-                                       "--store", str(awkward_store)])
+def test_cli_network_export_is_well_formed_with_control_characters(awkward_store, export_format):
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "--format",
+            export_format,
+            "--municipality",
+            "hostile",
+            "--store",
+            str(awkward_store),
+        ],
+    )
     assert result.exit_code == 0, result.output
     root = ElementTree.fromstring(result.stdout_bytes)
     labels = {e.text for e in root.iter() if e.tag.endswith("data")}
@@ -163,11 +172,19 @@ def read_graph(body: bytes, media_type: str) -> Graph:
         [node] = json.loads(body)
         label = node["http://www.w3.org/2004/02/skos/core#prefLabel"][0]
         graph = Graph()
-        graph.add((URIRef(node["@id"]), URIRef("urn:label"),
-                   Literal(label["@value"], lang=label["@language"])))
+        graph.add(
+            (
+                URIRef(node["@id"]),
+                URIRef("urn:label"),
+                Literal(label["@value"], lang=label["@language"]),
+            )
+        )
         return graph
-    rdflib_format = {"text/turtle": "turtle", "application/n-triples": "nt",
-                     "application/rdf+xml": "xml"}[media_type]
+    rdflib_format = {
+        "text/turtle": "turtle",
+        "application/n-triples": "nt",
+        "application/rdf+xml": "xml",
+    }[media_type]
     return Graph().parse(data=body, format=rdflib_format)
 
 
@@ -184,15 +201,17 @@ def test_construct_with_a_quote_in_an_iri_answers_in_every_format(quoted_iri_app
     [(subject, _, label)] = list(read_graph(answer.data, media_type))
     assert subject == URIRef(QUOTED_IRI)
     # XML 1.0 cannot carry U+0001, not even as a reference
-    assert label == (Literal('Zitat "eins" \ufffd', lang="de")
-                     if media_type == "application/rdf+xml" else LABEL)
+    assert label == (
+        Literal('Zitat "eins" \ufffd', lang="de") if media_type == "application/rdf+xml" else LABEL
+    )
 
 
 def test_construct_with_a_quote_in_an_iri_shows_on_the_sparql_page_and_in_the_cli(
     quoted_iri_app, quoted_iri_store
 ):
-    page = quoted_iri_app.test_client().get("/sparql", query_string={"query": EVERYTHING},
-                                            headers={"Accept": "text/html"})
+    page = quoted_iri_app.test_client().get(
+        "/sparql", query_string={"query": EVERYTHING}, headers={"Accept": "text/html"}
+    )
     assert page.status_code == 200
     assert "zitat\\u0022x" in page.get_data(as_text=True)
     result = CliRunner().invoke(main, ["sparql", EVERYTHING, "--store", str(quoted_iri_store)])
@@ -201,24 +220,25 @@ def test_construct_with_a_quote_in_an_iri_shows_on_the_sparql_page_and_in_the_cl
     assert subject == URIRef(QUOTED_IRI) and label == LABEL
 
 
-def test_construct_as_rdf_xml_with_an_iri_xml_cannot_carry_is_a_406_in_the_error_shape(
-    tmp_path
-):
+def test_construct_as_rdf_xml_with_an_iri_xml_cannot_carry_is_a_406_in_the_error_shape(tmp_path):
     path = tmp_path / "store"
     store = ox.Store(str(path))
-    store.load(b'<urn:x:a\x01b> <urn:x:p> "v" <urn:x:g> .\n', format=ox.RdfFormat.N_QUADS,
-               lenient=True)
+    store.load(
+        b'<urn:x:a\x01b> <urn:x:p> "v" <urn:x:g> .\n', format=ox.RdfFormat.N_QUADS, lenient=True
+    )
     store.flush()
     del store
     with app_on(path) as app:
         client = app.test_client()
-        refused = client.get("/sparql", query_string={"query": EVERYTHING},
-                             headers={"Accept": "application/rdf+xml"})
+        refused = client.get(
+            "/sparql", query_string={"query": EVERYTHING}, headers={"Accept": "application/rdf+xml"}
+        )
         assert refused.status_code == 406
         error = refused.get_json()["error"]
         assert error["type"] == "UnwritableAnswer" and error["parameter"] == "Accept"
         assert "<urn:x:a\\u0001b>" in error["message"] and "text/turtle" in error["message"]
-        turtle = client.get("/sparql", query_string={"query": EVERYTHING},
-                            headers={"Accept": "text/turtle"})
+        turtle = client.get(
+            "/sparql", query_string={"query": EVERYTHING}, headers={"Accept": "text/turtle"}
+        )
         assert turtle.status_code == 200
         assert turtle.data == b'<urn:x:a\\u0001b> <urn:x:p> "v" .\n'

@@ -60,9 +60,11 @@ def texts_of(module: Path) -> list[str]:
     ]
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
-            texts.append("".join(
-                part.value if isinstance(part, ast.Constant) else "{}" for part in node.values
-            ))
+            texts.append(
+                "".join(
+                    part.value if isinstance(part, ast.Constant) else "{}" for part in node.values
+                )
+            )
     return texts
 
 
@@ -145,7 +147,8 @@ def test_a_page_file_is_in_no_list(queries_dir: Path, store_path: Path, monkeypa
 def test_a_bad_header_names_the_file(tmp_path: Path, header: str, message: str) -> None:
     path = tmp_path / "kaputt.rq"
     path.write_text(
-        "#+ title: {de: Kaputt, en: Broken}\n#+ description: Kaputt.\n" + header
+        "#+ title: {de: Kaputt, en: Broken}\n#+ description: Kaputt.\n"
+        + header
         + "SELECT ?m WHERE { ?m a ikg:Municipality }\n",
         encoding="utf-8",
     )
@@ -210,13 +213,15 @@ def test_responsibilities_page_lists_what_the_named_query_lists(
     page = client.get(f"/kommune/{slug}/zustaendigkeiten.json").get_json()
     rows = named(store, queries, "responsibilities", municipality=slug)
     listed = {
-        (str(r["thingLabel"]), str(r["agentLabel"]), str(r["role"])):
-            {label for label in str(r["fields"] or "").split("; ") if label}
+        (str(r["thingLabel"]), str(r["agentLabel"]), str(r["role"])): {
+            label for label in str(r["fields"] or "").split("; ") if label
+        }
         for r in rows
     }
     shown = {
-        (e["thing"]["label"], e["agent"]["label"], e["role"]):
-            {f["label"] for f in e["action_fields"]}
+        (e["thing"]["label"], e["agent"]["label"], e["role"]): {
+            f["label"] for f in e["action_fields"]
+        }
         for e in page["responsibilities"]
     }
     # the same responsibilities, and each with the fields the query names for it
@@ -237,8 +242,9 @@ def test_the_field_filter_of_the_responsibilities_is_the_named_querys(
         # field, below ref: (action-field/…); the named query takes the short id of either
         value = option["value"]
         field = (ID if value.startswith("oberhausen/") else REF) + value
-        rows = named(store, queries, "responsibilities", municipality="oberhausen",
-                     field=short_id(field))
+        rows = named(
+            store, queries, "responsibilities", municipality="oberhausen", field=short_id(field)
+        )
         assert {(e["thing"]["label"], e["agent"]["label"]) for e in page["responsibilities"]} == {
             (str(r["thingLabel"]), str(r["agentLabel"])) for r in rows
         }, option
@@ -283,13 +289,23 @@ def test_the_export_and_the_viewers_download_write_the_same_attributes(
 ) -> None:
     exported = export(store, "graphml", "oberhausen").decode("utf-8")
     downloaded = client.get("/kommune/oberhausen/netzwerk.graphml").get_data(as_text=True)
-    documented = {"label", "kind", "type", "type_label", "municipality", "degree_centrality",
-                  "betweenness_centrality", "eigenvector_centrality", "community"}
+    documented = {
+        "label",
+        "kind",
+        "type",
+        "type_label",
+        "municipality",
+        "degree_centrality",
+        "betweenness_centrality",
+        "eigenvector_centrality",
+        "community",
+    }
     assert graphml_keys(downloaded) == graphml_keys(exported)
     nodes = {name for scope, name in graphml_keys(exported) if scope == "node"}
     assert documented <= nodes <= documented | {"collective", "bipartite"}
     assert {name for scope, name in graphml_keys(exported) if scope == "edge"} == {
-        "relation", "role"
+        "relation",
+        "role",
     }
     # and a node both files hold is described alike
     file_graph, diagram = nx.parse_graphml(exported), nx.parse_graphml(downloaded)
@@ -318,12 +334,20 @@ def test_the_diagram_and_the_panel_read_the_network_once(
     monkeypatch.setattr(EmbeddedStore, "query", recording_query)
     client = create_app({"STORE": str(store_path), "TESTING": True}).test_client()
     assert client.get("/kommune/oberhausen/netzwerk.json").status_code == 200
-    network = [projection.ACTORS, projection.NETWORKS, projection.MEMBERSHIPS,
-               projection.MEASURES, projection.ROLES, projection.DRAWN, projection.PARTS,
-               projection.NETWORK_FIELDS]
+    network = [
+        projection.ACTORS,
+        projection.NETWORKS,
+        projection.MEMBERSHIPS,
+        projection.MEASURES,
+        projection.ROLES,
+        projection.DRAWN,
+        projection.PARTS,
+        projection.NETWORK_FIELDS,
+    ]
     assert [reads.count(sparql) for sparql in network] == [1] * len(network)
     others = [
-        sparql for sparql in reads
+        sparql
+        for sparql in reads
         if sparql not in network
         and sparql not in (projection.MUNICIPALITIES, reach.FIELDS, reach.PARTICIPATION)
     ]

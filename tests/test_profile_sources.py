@@ -46,8 +46,11 @@ def test_a_table_row_and_an_office_statement_are_named_without_a_passage(client)
     awo = sources_section(client.get("/kommune/teststadt/awo").get_data(as_text=True))
     assert "Tabelle tabellen/kita.csv, Zeile 3" in awo
     measure = sources_section(client.get("/kommune/teststadt/sprachcafe").get_data(as_text=True))
-    assert re.search(r"Angabe von Kommunales Integrationszentrum \(KI\) Teststadt vom "
-                     r"0?1\. ?(März|03\.) ?2024", measure), measure
+    assert re.search(
+        r"Angabe von Kommunales Integrationszentrum \(KI\) Teststadt vom "
+        r"0?1\. ?(März|03\.) ?2024",
+        measure,
+    ), measure
 
 
 def test_a_document_keeps_its_passage(client):

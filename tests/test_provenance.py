@@ -313,8 +313,11 @@ def test_the_municipalitys_own_documents_are_not_looked_for_in_the_documents_fol
 
 def test_a_document_named_by_url_keeps_its_address(data: Path) -> None:
     url = "https://www.teststadt.example/vorlagen/2024-0001.pdf"
-    replace(city(data) / "municipality.yaml", "    kind: Beschlussvorlage", f"    url: {url}\n"
-            "    kind: Beschlussvorlage")
+    replace(
+        city(data) / "municipality.yaml",
+        "    kind: Beschlussvorlage",
+        f"    url: {url}\n    kind: Beschlussvorlage",
+    )
     graph, context = mapped(data)
     assert (entity_iri("teststadt", "vorlage-1"), DCTERMS.source, URIRef(url)) in graph.graph
     assert_conforms(graph.graph, context)
@@ -322,8 +325,11 @@ def test_a_document_named_by_url_keeps_its_address(data: Path) -> None:
 
 def test_a_document_url_must_be_a_web_address(data: Path) -> None:
     path = city(data) / "municipality.yaml"
-    replace(path, "    kind: Beschlussvorlage", "    url: www.teststadt.example/x y\n"
-            "    kind: Beschlussvorlage")
+    replace(
+        path,
+        "    kind: Beschlussvorlage",
+        "    url: www.teststadt.example/x y\n    kind: Beschlussvorlage",
+    )
     (problem,) = problems(data)
     assert "http(s)" in problem.message and problem.line == line_of(path, "url:")
 
@@ -342,8 +348,12 @@ def test_every_kind_of_source_is_prov_and_builds(data: Path) -> None:
     cite(data, "papers.yaml", "Vorlage 2024/0001", OPARL_SOURCE)
     cite(data, "actors.yaml", "AWO", "{table: tabellen/kita.csv, row: 3}")
     cite(data, "actors.yaml", "Kulturverein", "{table: tabellen/kita.xlsx, sheet: 2023, row: 3}")
-    cite(data, "networks.yaml", "Arbeitskreis Integration",
-         "{table: tabellen/kita.ods, sheet: Tabelle1, row: 2}")
+    cite(
+        data,
+        "networks.yaml",
+        "Arbeitskreis Integration",
+        "{table: tabellen/kita.ods, sheet: Tabelle1, row: 2}",
+    )
     cite(data, "measures.yaml", "Sprachcafé", "{office: ki, date: 2024-03-01}")
     prepared = prepare(data, None)  # read, passages, map, SHACL, consistency (HermiT)
     graph = prepared.graphs[municipality_graph("teststadt")]
@@ -396,55 +406,157 @@ class BadSource:
 
 
 BAD_SOURCES = [
-    BadSource("two-shapes", "actors.yaml", "AWO", "{table: t.csv, row: 1, office: ki}",
-              "genau eines von"),
-    BadSource("oparl-not-a-url", "papers.yaml", "Vorlage 2024/0001",
-              "{oparl: ris.example/paper/1, file: oparl/paper-1.json}", "http(s)"),
-    BadSource("oparl-without-file", "papers.yaml", "Vorlage 2024/0001",
-              f"{{oparl: {PAPER_URL}}}", "needs 'file'"),
-    BadSource("oparl-file-missing", "papers.yaml", "Vorlage 2024/0001",
-              f"{{oparl: {PAPER_URL}, file: oparl/paper-9.json}}", "does not exist"),
-    BadSource("oparl-other-object", "papers.yaml", "Vorlage 2024/0001",
-              "{oparl: https://ris.teststadt.example/oparl/paper/2, file: oparl/paper-1.json}",
-              "ist nicht das OParl-Objekt"),
-    BadSource("oparl-not-json", "papers.yaml", "Vorlage 2024/0001", OPARL_SOURCE, "kein JSON",
-              before="oparl/paper-1.json|\"reference\"|reference"),
-    BadSource("oparl-person", "papers.yaml", "Vorlage 2024/0001",
-              "{oparl: https://ris.teststadt.example/oparl/person/1, file: oparl/person-1.json}",
-              "describes people"),
-    BadSource("oparl-file-outside", "papers.yaml", "Vorlage 2024/0001",
-              f"{{oparl: {PAPER_URL}, file: ../teststadt/oparl/paper-1.json}}", "'..'"),
-    BadSource("table-row-past-the-end", "actors.yaml", "AWO",
-              "{table: tabellen/kita.csv, row: 4}", "there is no row 4"),
-    BadSource("table-row-zero", "actors.yaml", "AWO", "{table: tabellen/kita.csv, row: 0}",
-              "an integer from 1"),
-    BadSource("table-row-missing", "actors.yaml", "AWO", "{table: tabellen/kita.csv}",
-              "an integer from 1"),
-    BadSource("table-csv-with-sheet", "actors.yaml", "AWO",
-              "{table: tabellen/kita.csv, sheet: A, row: 2}", "has no sheets"),
-    BadSource("table-workbook-without-sheet", "actors.yaml", "AWO",
-              "{table: tabellen/kita.xlsx, row: 2}", "needs 'sheet'"),
-    BadSource("table-unknown-sheet", "actors.yaml", "AWO",
-              "{table: tabellen/kita.xlsx, sheet: 2022, row: 2}", "has no sheet '2022'"),
-    BadSource("table-ods-row-past-the-end", "actors.yaml", "AWO",
-              "{table: tabellen/kita.ods, sheet: Tabelle1, row: 4}", "there is no row 4"),
-    BadSource("table-not-a-table", "actors.yaml", "AWO", "{table: tabellen/kita.docx, row: 2}",
-              "keine Tabelle"),
-    BadSource("table-file-missing", "actors.yaml", "AWO", "{table: tabellen/hort.csv, row: 2}",
-              "does not exist"),
-    BadSource("table-not-a-workbook", "actors.yaml", "AWO",
-              "{table: tabellen/kita.xlsx, sheet: 2023, row: 2}", "keine lesbare",
-              before="tabellen/kita.xlsx||kaputt"),
-    BadSource("office-names-an-actor", "measures.yaml", "Sprachcafé",
-              "{office: awo, date: 2024-03-01}", "keine Verwaltungseinheit"),
-    BadSource("office-names-nobody", "measures.yaml", "Sprachcafé",
-              "{office: frau-mueller, date: 2024-03-01}", "keine Kennung"),
-    BadSource("office-without-date", "measures.yaml", "Sprachcafé", "{office: ki}",
-              "needs its date"),
-    BadSource("office-bad-date", "measures.yaml", "Sprachcafé",
-              "{office: ki, date: 2024-02-30}", "not a valid date"),
-    BadSource("office-unknown-key", "measures.yaml", "Sprachcafé",
-              "{office: ki, date: 2024-03-01, person: Erika}", "unknown key 'person'"),
+    BadSource(
+        "two-shapes", "actors.yaml", "AWO", "{table: t.csv, row: 1, office: ki}", "genau eines von"
+    ),
+    BadSource(
+        "oparl-not-a-url",
+        "papers.yaml",
+        "Vorlage 2024/0001",
+        "{oparl: ris.example/paper/1, file: oparl/paper-1.json}",
+        "http(s)",
+    ),
+    BadSource(
+        "oparl-without-file",
+        "papers.yaml",
+        "Vorlage 2024/0001",
+        f"{{oparl: {PAPER_URL}}}",
+        "needs 'file'",
+    ),
+    BadSource(
+        "oparl-file-missing",
+        "papers.yaml",
+        "Vorlage 2024/0001",
+        f"{{oparl: {PAPER_URL}, file: oparl/paper-9.json}}",
+        "does not exist",
+    ),
+    BadSource(
+        "oparl-other-object",
+        "papers.yaml",
+        "Vorlage 2024/0001",
+        "{oparl: https://ris.teststadt.example/oparl/paper/2, file: oparl/paper-1.json}",
+        "ist nicht das OParl-Objekt",
+    ),
+    BadSource(
+        "oparl-not-json",
+        "papers.yaml",
+        "Vorlage 2024/0001",
+        OPARL_SOURCE,
+        "kein JSON",
+        before='oparl/paper-1.json|"reference"|reference',
+    ),
+    BadSource(
+        "oparl-person",
+        "papers.yaml",
+        "Vorlage 2024/0001",
+        "{oparl: https://ris.teststadt.example/oparl/person/1, file: oparl/person-1.json}",
+        "describes people",
+    ),
+    BadSource(
+        "oparl-file-outside",
+        "papers.yaml",
+        "Vorlage 2024/0001",
+        f"{{oparl: {PAPER_URL}, file: ../teststadt/oparl/paper-1.json}}",
+        "'..'",
+    ),
+    BadSource(
+        "table-row-past-the-end",
+        "actors.yaml",
+        "AWO",
+        "{table: tabellen/kita.csv, row: 4}",
+        "there is no row 4",
+    ),
+    BadSource(
+        "table-row-zero",
+        "actors.yaml",
+        "AWO",
+        "{table: tabellen/kita.csv, row: 0}",
+        "an integer from 1",
+    ),
+    BadSource(
+        "table-row-missing", "actors.yaml", "AWO", "{table: tabellen/kita.csv}", "an integer from 1"
+    ),
+    BadSource(
+        "table-csv-with-sheet",
+        "actors.yaml",
+        "AWO",
+        "{table: tabellen/kita.csv, sheet: A, row: 2}",
+        "has no sheets",
+    ),
+    BadSource(
+        "table-workbook-without-sheet",
+        "actors.yaml",
+        "AWO",
+        "{table: tabellen/kita.xlsx, row: 2}",
+        "needs 'sheet'",
+    ),
+    BadSource(
+        "table-unknown-sheet",
+        "actors.yaml",
+        "AWO",
+        "{table: tabellen/kita.xlsx, sheet: 2022, row: 2}",
+        "has no sheet '2022'",
+    ),
+    BadSource(
+        "table-ods-row-past-the-end",
+        "actors.yaml",
+        "AWO",
+        "{table: tabellen/kita.ods, sheet: Tabelle1, row: 4}",
+        "there is no row 4",
+    ),
+    BadSource(
+        "table-not-a-table",
+        "actors.yaml",
+        "AWO",
+        "{table: tabellen/kita.docx, row: 2}",
+        "keine Tabelle",
+    ),
+    BadSource(
+        "table-file-missing",
+        "actors.yaml",
+        "AWO",
+        "{table: tabellen/hort.csv, row: 2}",
+        "does not exist",
+    ),
+    BadSource(
+        "table-not-a-workbook",
+        "actors.yaml",
+        "AWO",
+        "{table: tabellen/kita.xlsx, sheet: 2023, row: 2}",
+        "keine lesbare",
+        before="tabellen/kita.xlsx||kaputt",
+    ),
+    BadSource(
+        "office-names-an-actor",
+        "measures.yaml",
+        "Sprachcafé",
+        "{office: awo, date: 2024-03-01}",
+        "keine Verwaltungseinheit",
+    ),
+    BadSource(
+        "office-names-nobody",
+        "measures.yaml",
+        "Sprachcafé",
+        "{office: frau-mueller, date: 2024-03-01}",
+        "keine Kennung",
+    ),
+    BadSource(
+        "office-without-date", "measures.yaml", "Sprachcafé", "{office: ki}", "needs its date"
+    ),
+    BadSource(
+        "office-bad-date",
+        "measures.yaml",
+        "Sprachcafé",
+        "{office: ki, date: 2024-02-30}",
+        "not a valid date",
+    ),
+    BadSource(
+        "office-unknown-key",
+        "measures.yaml",
+        "Sprachcafé",
+        "{office: ki, date: 2024-03-01, person: Erika}",
+        "unknown key 'person'",
+    ),
 ]
 
 
@@ -470,11 +582,17 @@ def test_a_bad_source_is_named_at_its_file_and_line(data: Path, case: BadSource)
 def test_one_oparl_object_has_one_cached_file(data: Path) -> None:
     shutil.copy(city(data) / "oparl" / "paper-1.json", city(data) / "oparl" / "kopie.json")
     cite(data, "papers.yaml", "Vorlage 2024/0001", OPARL_SOURCE)
-    path = cite(data, "concepts.yaml", "Integrationskonzept 2024",
-                f"{{oparl: {PAPER_URL}, file: oparl/kopie.json}}")
+    path = cite(
+        data,
+        "concepts.yaml",
+        "Integrationskonzept 2024",
+        f"{{oparl: {PAPER_URL}, file: oparl/kopie.json}}",
+    )
     (problem,) = problems(data)
     # the files are read in order of their names: the second citation is the paper's
     assert "zwei Dateien" in problem.message
-    assert (problem.file, problem.line) == ("data/teststadt/papers.yaml",
-                                           line_of(city(data) / "papers.yaml", PAPER_URL))
+    assert (problem.file, problem.line) == (
+        "data/teststadt/papers.yaml",
+        line_of(city(data) / "papers.yaml", PAPER_URL),
+    )
     assert f"data/teststadt/concepts.yaml:{line_of(path, 'oparl/kopie.json')}" in problem.message

@@ -33,6 +33,7 @@ QUERY_NAMES = {
     "bodies",
 }
 
+
 @pytest.fixture
 def store(any_store: Store) -> Store:
     """Every test here runs on each kind of store (conftest.STORE_KINDS): the embedded one
@@ -40,10 +41,7 @@ def store(any_store: Store) -> Store:
     return any_store
 
 
-
-def run(
-    store: Store, queries: dict[str, NamedQuery], name: str, **values: str
-) -> QueryResult:
+def run(store: Store, queries: dict[str, NamedQuery], name: str, **values: str) -> QueryResult:
     return run_named_query(
         store, queries[name], {k.replace("_", "-"): v for k, v in values.items()}
     )
@@ -97,9 +95,7 @@ def test_every_column_has_a_german_heading_or_is_hidden(
 
 
 @pytest.mark.parametrize("name", sorted(QUERY_NAMES))
-def test_example_answers_something(
-    store: Store, queries: dict[str, NamedQuery], name: str
-) -> None:
+def test_example_answers_something(store: Store, queries: dict[str, NamedQuery], name: str) -> None:
     query = queries[name]
     assert run_named_query(store, query, example_values(query)).rows
 
@@ -476,8 +472,11 @@ def test_compare_of_named_municipalities_reads_their_graphs_and_answers_as_over_
     named = bind_parameters(store, compare, {"municipalities": "offenburg,leverkusen"})
     # the inferred graphs for the figures the build counted (ikg:ReferenceFieldFigures)
     assert dataset_of(compare, named) == [
-        REFERENCE_GRAPH, municipality_graph("offenburg"), municipality_graph("leverkusen"),
-        inferred_graph("offenburg"), inferred_graph("leverkusen"),
+        REFERENCE_GRAPH,
+        municipality_graph("offenburg"),
+        municipality_graph("leverkusen"),
+        inferred_graph("offenburg"),
+        inferred_graph("leverkusen"),
     ]
     assert dataset_of(compare, bind_parameters(store, compare, {})) is None
 
@@ -513,7 +512,6 @@ def test_concept_changes_read_the_municipalitys_graph_and_answer_as_over_all(
         assert alone.rows == over_all.rows
         answered += len(alone.rows)
     assert answered >= len(OFFENBURG_NEW_FIELDS)
-
 
 
 def test_offenburg_added_five_fields_in_2020(store, queries) -> None:

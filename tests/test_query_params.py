@@ -24,16 +24,13 @@ def store(any_store: Store) -> Store:
     return any_store
 
 
-
 def bind(store: Store, queries: dict[str, NamedQuery], name: str, **values: str):
     return bind_parameters(
         store, queries[name], {k.replace("_", "-"): v for k, v in values.items()}
     )
 
 
-def refused(
-    store: Store, queries: dict[str, NamedQuery], name: str, **values: str
-) -> QueryError:
+def refused(store: Store, queries: dict[str, NamedQuery], name: str, **values: str) -> QueryError:
     with pytest.raises(QueryError) as caught:
         bind(store, queries, name, **values)
     return caught.value

@@ -55,9 +55,11 @@ def test_the_timeout_kills_the_worker(workers, store_path):
     before = set(workers.pids())
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match="IKG_QUERY_TIMEOUT = 1 s"):
-        workers.query(store_path.resolve(),
-                      "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d",
-                      timeout_seconds=1)
+        workers.query(
+            store_path.resolve(),
+            "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d",
+            timeout_seconds=1,
+        )
     assert time.monotonic() - started < 1 + 3
     gone = before - set(workers.pids())
     assert gone and not any(Path(f"/proc/{pid}").exists() for pid in gone)
@@ -72,8 +74,9 @@ def test_a_query_that_grabs_too_much_memory_is_stopped(store_path):
         assert str(pool.query(build, COUNT, timeout_seconds=30).rows[0][0]) == "3"
         started = time.monotonic()
         with pytest.raises(QueryTooLarge, match="400 MB"):
-            pool.query(build, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f",
-                       timeout_seconds=120)
+            pool.query(
+                build, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f", timeout_seconds=120
+            )
         assert time.monotonic() - started < 60
         assert str(pool.query(build, COUNT, timeout_seconds=30).rows[0][0]) == "3"
     finally:
@@ -91,8 +94,9 @@ def test_a_worker_ends_with_its_server_even_in_the_middle_of_a_query(store_path)
         pool.query(build, "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}",
                    timeout_seconds=600)
     """)
-    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                          text=True) as server:
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    ) as server:
         try:
             worker = int(server.stdout.readline())
             time.sleep(3)  # the worker has started the endless query

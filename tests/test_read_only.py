@@ -53,7 +53,7 @@ def test_queries_pass_with_their_form(query, form):
         "PREFIX ex: <urn:x:> SELECT * { ?s ex:a\\'b ?o . SERVICE <http://x/> {} ?s ex:c 'd' }",
         # the probe of issue 19: a lexer and rdflib each lose their way, Oxigraph does not
         "SELECT * WHERE { FILTER(1<'>' || true) BIND(\"\\u0022\" AS ?x) "
-        "SERVICE <http://x/> { ?s ?p ?o } BIND(\"\\u0022\" AS ?y) }",
+        'SERVICE <http://x/> { ?s ?p ?o } BIND("\\u0022" AS ?y) }',
         "SELECT * WHERE { SERVICESILENT<http://x/>{} }",
         "PREFIX ep: <http://x/> SELECT * WHERE { SERVICE ep:sparql { ?s ?p ?o } }",
     ],
@@ -91,9 +91,7 @@ def test_the_word_service_in_a_text_that_does_not_parse_is_refused_with_the_reas
     ],
 )
 def test_what_oxigraph_does_not_read_as_service_is_left_to_its_syntax_error(query):
-    assert not any(
-        word.lower() == "service" for word in query.replace("\\", " ").split()
-    )
+    assert not any(word.lower() == "service" for word in query.replace("\\", " ").split())
     confirm_no_service(query)  # nothing to refuse: no letters "service"
     with pytest.raises(SyntaxError):
         ox.Store().query(query)

@@ -168,7 +168,9 @@ def test_given_ontology_is_used_instead_of_the_file(tmp_path: Path) -> None:
 def test_real_data_is_consistent_by_hermit_and_by_rules(built, real_data: Graph) -> None:
     """The session's build had HermiT check each city (it fails otherwise); the rules agree."""
     assert built[1].consistency_routes == {
-        "leverkusen": HERMIT, "oberhausen": HERMIT, "offenburg": HERMIT,
+        "leverkusen": HERMIT,
+        "oberhausen": HERMIT,
+        "offenburg": HERMIT,
     }
     report = check_consistency_by_rules(real_data)
     assert report.consistent, report.explanation

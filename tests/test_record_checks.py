@@ -70,8 +70,11 @@ def test_an_imported_records_problems_name_its_origin_and_row(teststadt) -> None
     report = check_records(
         [
             RawRecord(kinds.MEASURE, measure(lead="kii", status="bald"), TABLE, 5),
-            RawRecord(kinds.MEASURE, measure(id="x", sources=[{"office": "awo",
-                                                              "date": "2024-04-02"}]), ORIGIN),
+            RawRecord(
+                kinds.MEASURE,
+                measure(id="x", sources=[{"office": "awo", "date": "2024-04-02"}]),
+                ORIGIN,
+            ),
         ],
         municipality=municipality,
         reference=reference,
@@ -98,8 +101,13 @@ def test_a_problem_reads_the_same_from_a_file_and_from_an_importer(data: Path, t
     with pytest.raises(SourceError) as raised:
         read_sources(data)
     (from_file,) = raised.value.problems
-    sprachcafe = measure(id="sprachcafe", label="Sprachcafé", lead="kii",
-                         partners=["mso-verein", "awo"], status="laufend")
+    sprachcafe = measure(
+        id="sprachcafe",
+        label="Sprachcafé",
+        lead="kii",
+        partners=["mso-verein", "awo"],
+        status="laufend",
+    )
     report = check_records(
         [RawRecord(kinds.MEASURE, sprachcafe, ORIGIN)],
         municipality=municipality,

@@ -60,7 +60,7 @@ def test_the_form_of_a_query_ignores_strings_comments_and_names(text: str, form:
         ),
         (
             "# { a comment\nSELECT * { { SELECT ?x WHERE { ?x ?p ?o } } }",
-            "# { a comment\nSELECT * { VALUES (?v) { (\"1\") } { SELECT ?x WHERE { ?x ?p ?o } } }",
+            '# { a comment\nSELECT * { VALUES (?v) { ("1") } { SELECT ?x WHERE { ?x ?p ?o } } }',
         ),
         (
             "CONSTRUCT { ?s <urn:p> ?v } { ?s ?q ?o }",
@@ -139,8 +139,14 @@ def test_the_cli_queries_a_remote_store(runner, sparql_server: SparqlServer) -> 
     outcome = runner.invoke(
         main,
         [
-            "query", "action-fields", "--store", sparql_server.query_url,
-            "--param", "municipality=leverkusen", "--format", "json",
+            "query",
+            "action-fields",
+            "--store",
+            sparql_server.query_url,
+            "--param",
+            "municipality=leverkusen",
+            "--format",
+            "json",
         ],
     )
     assert outcome.exit_code == 0, outcome.output

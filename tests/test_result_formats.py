@@ -27,10 +27,14 @@ AWKWARD = 'Quote " back\\slash\ttab\nnew line\r return <b>&amp; ]]> ünïcödé 
 RESULT = QueryResult(
     variables=["iri", "text", "typed", "blank", "missing"],
     rows=[
-        (URIRef("https://w3id.org/ikg/id/x?a=1&b=2"), Literal(AWKWARD, lang="de"),
-         Literal("2017-05-04", datatype=XSD.date), BNode("b0"), None),
-        (URIRef("urn:x:plain"), Literal("plain"), Literal("42", datatype=XSD.integer), None,
-         None),
+        (
+            URIRef("https://w3id.org/ikg/id/x?a=1&b=2"),
+            Literal(AWKWARD, lang="de"),
+            Literal("2017-05-04", datatype=XSD.date),
+            BNode("b0"),
+            None,
+        ),
+        (URIRef("urn:x:plain"), Literal("plain"), Literal("42", datatype=XSD.integer), None, None),
     ],
 )
 
@@ -78,7 +82,9 @@ def test_tsv_keeps_every_row_on_one_line():
     lines = sparql_tsv(RESULT).decode("utf-8").split("\n")
     assert lines[0] == "?iri\t?text\t?typed\t?blank\t?missing"
     assert len(lines) == 4 and lines[3] == ""
-    assert lines[2] == '<urn:x:plain>\t"plain"\t"42"^^<http://www.w3.org/2001/XMLSchema#integer>\t\t'
+    assert (
+        lines[2] == '<urn:x:plain>\t"plain"\t"42"^^<http://www.w3.org/2001/XMLSchema#integer>\t\t'
+    )
 
 
 def test_csv_is_rfc_4180_with_plain_values():
@@ -94,8 +100,10 @@ def test_ask_in_every_format(value):
     result = QueryResult(boolean=value)
     word = b"true" if value else b"false"
     assert sparql_csv(result) == sparql_tsv(result) == word
-    for write, results_format in ((sparql_json, ox.QueryResultsFormat.JSON),
-                                  (sparql_xml, ox.QueryResultsFormat.XML)):
+    for write, results_format in (
+        (sparql_json, ox.QueryResultsFormat.JSON),
+        (sparql_xml, ox.QueryResultsFormat.XML),
+    ):
         parsed = ox.parse_query_results(write(result), format=results_format)
         assert isinstance(parsed, ox.QueryBoolean) and bool(parsed) is value
 
@@ -112,15 +120,23 @@ def test_graph_formats_read_back_as_the_same_graph(name):
     graph_format = GRAPH_FORMATS[name]
     body = write_graph(source, graph_format)
     triples = [q.triple for q in ox.parse(body, format=graph_format.rdf_format)]
-    written = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                            format="nt")
+    written = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     assert isomorphic(written, Graph().parse(data=source, format="nt"))
 
 
 # -- spreadsheets: CSV cells that would run as formulas (OWASP "CSV Injection") ------------
 
-FORMULAS = ['=HYPERLINK("http://127.0.0.1/x","Klick")', "+1+1", "-1+A1", "@SUM(A1)",
-            "\t=1+1", "\r=1+1", "-", "-3 Personen", "-1e5"]
+FORMULAS = [
+    '=HYPERLINK("http://127.0.0.1/x","Klick")',
+    "+1+1",
+    "-1+A1",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    "-",
+    "-3 Personen",
+    "-1e5",
+]
 #: numbers cannot run as formulas, and a quote would turn them into text in the spreadsheet
 NUMBERS = ["-3", "-0.5", "42", "3.25"]
 HARMLESS = ["a=b", "Verein e. V.", "", "'schon zitiert"]
@@ -138,16 +154,21 @@ def test_csv_cells_that_would_run_as_formulas_start_with_a_quote():
 def test_the_cli_and_download_csv_is_the_endpoints_csv():
     from graph.results import to_csv
 
-    result = QueryResult(variables=["v", "b"],
-                         rows=[(Literal("=1+1"), BNode("b0")), (Literal("-3"), None)])
+    result = QueryResult(
+        variables=["v", "b"], rows=[(Literal("=1+1"), BNode("b0")), (Literal("-3"), None)]
+    )
     assert to_csv(result).encode("utf-8") == sparql_csv(result)
     assert to_csv(result) == "v,b\r\n'=1+1,_:b0\r\n-3,\r\n"
 
 
 def test_tsv_cells_never_start_like_a_formula():
     # TSV keeps exact RDF terms: a literal is quoted, an IRI in <>, a blank node _:
-    values = [Literal(v) for v in FORMULAS] + [Literal("=1", lang="de"), Literal(-3),
-                                                URIRef("urn:x:=1"), BNode("b0")]
+    values = [Literal(v) for v in FORMULAS] + [
+        Literal("=1", lang="de"),
+        Literal(-3),
+        URIRef("urn:x:=1"),
+        BNode("b0"),
+    ]
     result = QueryResult(variables=["v"], rows=[(value,) for value in values])
     cells = sparql_tsv(result).decode("utf-8").split("\n")[1:-1]
     assert len(cells) == len(values)
@@ -161,7 +182,7 @@ def test_tsv_cells_never_start_like_a_formula():
 LENIENT = (
     b'<https://w3id.org/ikg/id/zitat"x> <http://www.w3.org/2004/02/skos/core#prefLabel> '
     b'"Zitat \\"eins\\""@de .\n'
-    b'<urn:x:a> <urn:x:p> <https://example.org/mit leerzeichen> .\n'
+    b"<urn:x:a> <urn:x:p> <https://example.org/mit leerzeichen> .\n"
     b'<urn:x:a> <urn:x:n> "5"^^<urn:x:typ"x> .\n'
 )
 LENIENT_IRIS = {'https://w3id.org/ikg/id/zitat"x', "https://example.org/mit leerzeichen"}
@@ -176,7 +197,7 @@ def test_graph_formats_write_iris_with_quotes_so_that_they_read_back(name):
     read = Graph().parse(data=body, format={"turtle": "turtle", "ntriples": "nt"}.get(name, "xml"))
     assert LENIENT_IRIS <= {str(term) for triple in read for term in triple}
     assert Literal('Zitat "eins"', lang="de") in set(read.objects())
-    assert URIRef("urn:x:typ\"x") in {o.datatype for o in read.objects() if isinstance(o, Literal)}
+    assert URIRef('urn:x:typ"x') in {o.datatype for o in read.objects() if isinstance(o, Literal)}
 
 
 def test_json_ld_writes_iris_with_quotes_as_json_strings():
@@ -185,8 +206,14 @@ def test_json_ld_writes_iris_with_quotes_as_json_strings():
     body = write_graph(LENIENT, GRAPH_FORMATS["jsonld"])
     assert len(list(ox.parse(body, format=ox.RdfFormat.JSON_LD, lenient=True))) == 3
     ids = {node["@id"] for node in json.loads(body)}
-    ids |= {o["@id"] for node in json.loads(body) for key, objects in node.items()
-            if key != "@id" for o in objects if "@id" in o}
+    ids |= {
+        o["@id"]
+        for node in json.loads(body)
+        for key, objects in node.items()
+        if key != "@id"
+        for o in objects
+        if "@id" in o
+    }
     assert LENIENT_IRIS <= ids
 
 

@@ -148,8 +148,14 @@ def test_pages_answer_in_their_usual_time_while_the_endpoint_is_saturated(satura
 @pytest.mark.parametrize(
     ("host", "elsewhere"),
     [
-        ("127.0.0.1", False), ("localhost", False), ("::1", False), ("[::1]", False),
-        ("127.0.0.2", False), ("0.0.0.0", True), ("::", True), ("192.0.2.10", True),
+        ("127.0.0.1", False),
+        ("localhost", False),
+        ("::1", False),
+        ("[::1]", False),
+        ("127.0.0.2", False),
+        ("0.0.0.0", True),
+        ("::", True),
+        ("192.0.2.10", True),
         ("intranet.example", True),
     ],
 )
@@ -172,9 +178,21 @@ def test_serving_on_every_address_warns_that_the_endpoint_is_open(store_path: Pa
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         process = subprocess.Popen(
-            [sys.executable, "-m", "webapp.cli", "serve", "--host", host, "--port", str(port),
-             "--store", str(store_path)],
-            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            [
+                sys.executable,
+                "-m",
+                "webapp.cli",
+                "serve",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--store",
+                str(store_path),
+            ],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
             env=dict(os.environ, PYTHONUNBUFFERED="1"),
         )
         said = []

@@ -144,8 +144,11 @@ def test_select_as_xml(endpoint, embedded_store):
 
 @pytest.mark.parametrize(
     ("return_format", "results_format"),
-    [(XML, ox.QueryResultsFormat.XML), (JSON, ox.QueryResultsFormat.JSON),
-     (TSV, ox.QueryResultsFormat.TSV)],
+    [
+        (XML, ox.QueryResultsFormat.XML),
+        (JSON, ox.QueryResultsFormat.JSON),
+        (TSV, ox.QueryResultsFormat.TSV),
+    ],
 )
 def test_select_reads_back_in_oxigraph_as_the_same_solutions(
     embedded, embedded_store, return_format, results_format
@@ -181,8 +184,11 @@ def test_ask_true_and_false(endpoint):
     assert client(endpoint, unknown, CSV).query().convert() == b"false"
 
 
-LABEL_TRIPLE = (municipality_iri("leverkusen"), SKOS.prefLabel, Literal("Stadt Leverkusen",
-                                                                        lang="de"))
+LABEL_TRIPLE = (
+    municipality_iri("leverkusen"),
+    SKOS.prefLabel,
+    Literal("Stadt Leverkusen", lang="de"),
+)
 
 
 def parse_graph(body: bytes, media_type: str) -> Graph:
@@ -191,14 +197,13 @@ def parse_graph(body: bytes, media_type: str) -> Graph:
         triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.JSON_LD)]
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         media_type = "application/n-triples"
-    formats = {"text/turtle": "turtle", "application/n-triples": "nt",
-               "application/rdf+xml": "xml"}
+    formats = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml"}
     return Graph().parse(data=body, format=formats[media_type])
 
 
 @pytest.mark.parametrize(
-    "accept", ["text/turtle", "application/n-triples", "application/ld+json",
-               "application/rdf+xml"],
+    "accept",
+    ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"],
 )
 def test_construct_in_every_graph_format(endpoint, embedded_store, accept):
     sparql = client(endpoint, LABEL_GRAPH, N3)
@@ -235,8 +240,9 @@ def test_post_form_and_post_sparql_query(endpoint, embedded_store, method):
 
 
 def test_post_of_another_content_type_is_415(embedded):
-    answer = http(embedded.url, method="POST", data=LABELS.encode(),
-                  headers={"Content-Type": "text/plain"})
+    answer = http(
+        embedded.url, method="POST", data=LABELS.encode(), headers={"Content-Type": "text/plain"}
+    )
     assert answer.status == 415
     assert "application/sparql-query" in answer.json()["error"]["message"]
 
@@ -257,7 +263,8 @@ def test_default_graph_uri_restricts_the_default_graph(endpoint):
     assert _column(sparql.query().convert(), "m") == [str(municipality_iri("leverkusen"))]
     sparql.addParameter("default-graph-uri", str(municipality_graph("offenburg")))
     assert _column(sparql.query().convert(), "m") == sorted(
-        str(municipality_iri(s)) for s in ("leverkusen", "offenburg"))
+        str(municipality_iri(s)) for s in ("leverkusen", "offenburg")
+    )
 
 
 def test_named_graph_uri_restricts_the_named_graphs(endpoint):
@@ -267,7 +274,8 @@ def test_named_graph_uri_restricts_the_named_graphs(endpoint):
     sparql.addParameter("named-graph-uri", str(municipality_graph("oberhausen")))
     sparql.addParameter("named-graph-uri", str(GRAPH["reference"]))
     assert _column(sparql.query().convert(), "g") == sorted(
-        [str(municipality_graph("oberhausen")), str(GRAPH["reference"])])
+        [str(municipality_graph("oberhausen")), str(GRAPH["reference"])]
+    )
     # named graphs without a default graph: the default graph is empty (SPARQL 1.1, 13.2)
     count = client(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", JSON)
     count.addParameter("named-graph-uri", str(municipality_graph("oberhausen")))
@@ -318,8 +326,12 @@ def test_every_update_is_refused(endpoint, embedded_store, kind):
 
 
 def test_update_as_sparql_update_body_is_refused(embedded):
-    answer = http(embedded.url, method="POST", data=UPDATES["INSERT"].encode(),
-                  headers={"Content-Type": "application/sparql-update"})
+    answer = http(
+        embedded.url,
+        method="POST",
+        data=UPDATES["INSERT"].encode(),
+        headers={"Content-Type": "application/sparql-update"},
+    )
     assert answer.status == 403 and answer.json()["error"]["parameter"] == "update"
 
 
@@ -383,8 +395,11 @@ def test_missing_query_is_400_for_a_program(embedded):
 
 @pytest.mark.parametrize(
     ("query", "accept"),
-    [(LABELS, "image/png"), (LABELS, "text/turtle"),
-     (LABEL_GRAPH, "application/sparql-results+json")],
+    [
+        (LABELS, "image/png"),
+        (LABELS, "text/turtle"),
+        (LABEL_GRAPH, "application/sparql-results+json"),
+    ],
 )
 def test_an_unsupported_accept_is_406_naming_what_is_offered(embedded, query, accept):
     answer = http(embedded.url, params={"query": query}, headers={"Accept": accept})
@@ -396,17 +411,25 @@ def test_an_unsupported_accept_is_406_naming_what_is_offered(embedded, query, ac
 
 
 def test_format_parameter_overrides_accept(embedded):
-    answer = http(embedded.url, params={"query": LABELS, "format": "csv"},
-                  headers={"Accept": "application/sparql-results+json"})
+    answer = http(
+        embedded.url,
+        params={"query": LABELS, "format": "csv"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert answer.status == 200 and answer.headers["Content-Type"].startswith("text/csv")
     assert answer.body.startswith(b"m,label\r\n")
     # a format this kind of answer lacks is a hint for some other server: Accept decides
-    other = http(embedded.url, params=[("query", LABELS), ("format", "turtle"),
-                                       ("format", "text/tab-separated-values")],
-                 headers={"Accept": "application/sparql-results+xml"})
+    other = http(
+        embedded.url,
+        params=[("query", LABELS), ("format", "turtle"), ("format", "text/tab-separated-values")],
+        headers={"Accept": "application/sparql-results+xml"},
+    )
     assert other.headers["Content-Type"].startswith("text/tab-separated-values")
-    ignored = http(embedded.url, params={"query": LABELS, "format": "turtle"},
-                   headers={"Accept": "application/sparql-results+xml"})
+    ignored = http(
+        embedded.url,
+        params={"query": LABELS, "format": "turtle"},
+        headers={"Accept": "application/sparql-results+xml"},
+    )
     assert ignored.headers["Content-Type"].startswith("application/sparql-results+xml")
 
 
@@ -419,18 +442,24 @@ def test_no_accept_gives_json_for_select_and_turtle_for_construct(embedded):
 
 
 def test_cors_headers_and_preflight(embedded):
-    answer = http(embedded.url, params={"query": LABELS},
-                  headers={"Origin": "http://yasgui.example"})
+    answer = http(
+        embedded.url, params={"query": LABELS}, headers={"Origin": "http://yasgui.example"}
+    )
     assert answer.headers["Access-Control-Allow-Origin"] == "*"
     assert "X-IKG-Truncated" in answer.headers["Access-Control-Expose-Headers"]
-    refused = http(embedded.url, params={"query": UPDATES["DROP"]},
-                   headers={"Origin": "http://yasgui.example"})
+    refused = http(
+        embedded.url, params={"query": UPDATES["DROP"]}, headers={"Origin": "http://yasgui.example"}
+    )
     assert refused.status == 403 and refused.headers["Access-Control-Allow-Origin"] == "*"
-    preflight = http(embedded.url, method="OPTIONS", headers={
-        "Origin": "http://yasgui.example",
-        "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type",
-    })
+    preflight = http(
+        embedded.url,
+        method="OPTIONS",
+        headers={
+            "Origin": "http://yasgui.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]

@@ -83,8 +83,9 @@ def test_ask_and_construct_show_their_answers(page, base_url):
     page.fill("#sparql-query", "ASK { ?m a ikg:Municipality ; skos:prefLabel 'x' }")
     run(page)
     assert "nein (false)" in page.inner_text("#sparql-summary")
-    page.fill("#sparql-query",
-              "CONSTRUCT { ?m a ikg:Municipality } WHERE { ?m a ikg:Municipality }")
+    page.fill(
+        "#sparql-query", "CONSTRUCT { ?m a ikg:Municipality } WHERE { ?m a ikg:Municipality }"
+    )
     page.click("#sparql-run")
     page.wait_for_selector("#sparql-result pre.sparql-graph")
     assert "ikg:Municipality" in page.inner_text("#sparql-result pre")

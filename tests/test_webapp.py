@@ -256,8 +256,13 @@ def test_unknown_ids_give_a_german_404_and_a_json_error(client):
     page = client.get("/kommune/oberhausen/gibt-es-nicht")
     assert page.status_code == 404
     assert "Nicht gefunden" in page.get_data(as_text=True)
-    for url in ("/kommune/nirgendwo", "/kommune/nirgendwo/netzwerk", "/vorlage/oberhausen/x",
-                "/abfragen/keine-solche", "/referenz/action-field/nichts"):
+    for url in (
+        "/kommune/nirgendwo",
+        "/kommune/nirgendwo/netzwerk",
+        "/vorlage/oberhausen/x",
+        "/abfragen/keine-solche",
+        "/referenz/action-field/nichts",
+    ):
         assert client.get(url).status_code == 404, url
     error = client.get("/kommune/oberhausen/gibt-es-nicht.json")
     assert error.status_code == 404

@@ -39,8 +39,19 @@ PAGES = [
 ]
 
 ENTITIES = [
-    "doc", "ki", "mso", "rat", "netz", "netz-member-mso", "konzept", "fassung", "feld",
-    "massnahme", "massnahme-responsibility-1", "vorlage", "vorlage-consultation-1",
+    "doc",
+    "ki",
+    "mso",
+    "rat",
+    "netz",
+    "netz-member-mso",
+    "konzept",
+    "fassung",
+    "feld",
+    "massnahme",
+    "massnahme-responsibility-1",
+    "vorlage",
+    "vorlage-consultation-1",
 ]
 
 

@@ -51,9 +51,7 @@ def test_the_generator_writes_through_this_module() -> None:
 @pytest.mark.parametrize(
     "path", sorted(DATA_DIR.glob("*/*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}"
 )
-def test_writing_a_hand_written_files_records_again_changes_no_byte(
-    path: Path, data: Path
-) -> None:
+def test_writing_a_hand_written_files_records_again_changes_no_byte(path: Path, data: Path) -> None:
     copy = data / path.parent.name / path.name
     for kind in kinds.KIND_OF_FILE.get(path.name, ()):
         records = records_of(copy, kind.key or "")
@@ -115,8 +113,10 @@ def test_a_file_that_does_not_exist_is_written_new(data: Path) -> None:
     assert not (folder / "funding.yaml").exists()
     funding = {"id": "f-1", "funder": "leverkusen", "sources": [OFFICE]}
     assert write_records(folder, "funding", [funding], comment="Förderungen") is True
-    assert (folder / "funding.yaml").read_text(encoding="utf-8").startswith(
-        "# Förderungen\nfunding:\n  - id: f-1\n"
+    assert (
+        (folder / "funding.yaml")
+        .read_text(encoding="utf-8")
+        .startswith("# Förderungen\nfunding:\n  - id: f-1\n")
     )
 
 

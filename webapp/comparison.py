@@ -61,15 +61,25 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
     for row in select(page_sparql("comparison-fields")):
         ref = references.setdefault(
             str(row["ref"]),
-            {"iri": row["ref"], "label": row["refLabel"], "group": row["group"],
-             "url": entity_url(row["ref"]), "cells": {c["slug"]: [] for c in cities}},
+            {
+                "iri": row["ref"],
+                "label": row["refLabel"],
+                "group": row["group"],
+                "url": entity_url(row["ref"]),
+                "cells": {c["slug"]: [] for c in cities},
+            },
         )
         if row["field"] is not None and slug_of(row["m"]) in ref["cells"]:
             kind = str(row["match"]).rsplit("#", 1)[-1]
             symbol, meaning = MATCH_SYMBOLS[kind]
-            entry = {"iri": row["field"], "label": row["fieldLabel"],
-                     "url": entity_url(row["field"]), "match": kind, "symbol": symbol,
-                     "meaning": meaning}
+            entry = {
+                "iri": row["field"],
+                "label": row["fieldLabel"],
+                "url": entity_url(row["field"]),
+                "match": kind,
+                "symbol": symbol,
+                "meaning": meaning,
+            }
             if entry not in ref["cells"][slug_of(row["m"])]:
                 ref["cells"][slug_of(row["m"])].append(entry)
     rows = sorted(
@@ -83,8 +93,12 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
         city = slug_of(row["m"])
         if city in structures:
             group = "Gremien" if str(row["kind"]) == "gremium" else "Steuerungsstrukturen"
-            item = {"iri": row["e"], "label": row["label"], "form": row["formLabel"],
-                    "url": entity_url(row["e"])}
+            item = {
+                "iri": row["e"],
+                "label": row["label"],
+                "form": row["formLabel"],
+                "url": entity_url(row["e"]),
+            }
             if item not in structures[city][group]:
                 structures[city][group].append(item)
     for groups in structures.values():

@@ -26,6 +26,7 @@ blueprint = Blueprint("coverage", __name__)
 
 NO_TYPE = "ohne Typ"
 
+
 @page(blueprint, "/kommune/<slug>/abdeckung", endpoint="matrix")
 def matrix(fmt: str, slug: str):
     city = municipality(slug)
@@ -45,22 +46,26 @@ def matrix(fmt: str, slug: str):
         cells = []
         for column in columns:
             count = counts.get((iri, column), 0)
-            cells.append({
-                "type": column,
-                "count": count,
-                "gap": count == 0,
-                "url": url_for("coverage.matrix", slug=slug, feld=local, typ=column),
-            })
+            cells.append(
+                {
+                    "type": column,
+                    "count": count,
+                    "gap": count == 0,
+                    "url": url_for("coverage.matrix", slug=slug, feld=local, typ=column),
+                }
+            )
             if count == 0:
                 gaps.append({"field": local, "type": column})
-        rows.append({
-            "field": local,
-            "iri": field["field"],
-            "label": field["label"],
-            "notation": field["notation"],
-            "url": entity_url(field["field"]),
-            "cells": cells,
-        })
+        rows.append(
+            {
+                "field": local,
+                "iri": field["field"],
+                "label": field["label"],
+                "notation": field["notation"],
+                "url": entity_url(field["field"]),
+                "cells": cells,
+            }
+        )
     data = {
         "municipality": city,
         "edition": fields[0]["editionLabel"] if fields else None,
@@ -119,8 +124,12 @@ def selected_cell(
         for iri in str(entry["actorIris"] or "").split()
     }
     actors: dict[str, dict[str, Any]] = {
-        iri: {"iri": URIRef(iri), "label": local_id(URIRef(iri)),
-              "url": entity_url(URIRef(iri)), "via": []}
+        iri: {
+            "iri": URIRef(iri),
+            "label": local_id(URIRef(iri)),
+            "url": entity_url(URIRef(iri)),
+            "via": [],
+        }
         for iri in counted_here
     }
     for link in select(page_sparql("coverage-links"), field=row["iri"]):
@@ -128,8 +137,12 @@ def selected_cell(
         if entry is None:
             continue
         entry["label"] = link["actorLabel"]
-        via = {"iri": link["via"], "label": link["viaLabel"], "how": link["how"],
-               "url": entity_url(link["via"])}
+        via = {
+            "iri": link["via"],
+            "label": link["viaLabel"],
+            "how": link["how"],
+            "url": entity_url(link["via"]),
+        }
         if via not in entry["via"]:
             entry["via"].append(via)
     return {

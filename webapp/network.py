@@ -59,6 +59,7 @@ VIEW_PARAMETERS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+
 def network_of(slug: str) -> MunicipalityNetwork:
     """One municipality's network as the analysis reads it (graph.analysis.projection), once
     per built store: the diagram and the analysis panel both stand on it. Callers must not
@@ -106,8 +107,13 @@ def read_filters(graph, field_labels: dict[str, str]) -> Filters:
         elif parameter == "netzwerk":
             known = {**networks, **bodies}
             # inside one municipality the bare id will do
-            known.update({key.split("/", 1)[1]: iri for key, iri in list(known.items())
-                          if "/" in key and key.split("/", 1)[1] not in known})
+            known.update(
+                {
+                    key.split("/", 1)[1]: iri
+                    for key, iri in list(known.items())
+                    if "/" in key and key.split("/", 1)[1] not in known
+                }
+            )
             if value not in known:
                 raise QueryError(
                     f"Parameter 'netzwerk': kein Netzwerk oder Gremium '{value[:60]}' in "
@@ -220,8 +226,11 @@ def network_view(fmt: str, slug: str | None):
     info = {n: d["info"] for n, d in full.nodes(data=True)}
     options = {
         "typ": sorted(
-            ({"value": c, "label": CATEGORIES.get(c, UNKNOWN)[0]}
-             for c in {i.category for i in info.values()} if c != "network" and c in CATEGORIES),
+            (
+                {"value": c, "label": CATEGORIES.get(c, UNKNOWN)[0]}
+                for c in {i.category for i in info.values()}
+                if c != "network" and c in CATEGORIES
+            ),
             key=lambda o: o["label"],
         ),
         "feld": sorted(
@@ -229,8 +238,11 @@ def network_view(fmt: str, slug: str | None):
             key=lambda o: o["label"].casefold(),
         ),
         "netzwerk": sorted(
-            ({"value": short_id(n), "label": i.label} for n, i in info.items()
-             if i.category in ("network", "politisches-gremium")),
+            (
+                {"value": short_id(n), "label": i.label}
+                for n, i in info.items()
+                if i.category in ("network", "politisches-gremium")
+            ),
             key=lambda o: o["label"].casefold(),
         ),
     }
@@ -339,9 +351,7 @@ def overview_view(
     return render(fmt, "network/overview.html", data, fictional_shown=fictional_shown)
 
 
-def overview_page(
-    towns: list[dict[str, Any]], hidden: frozenset[str], size: int
-) -> dict[str, Any]:
+def overview_page(towns: list[dict[str, Any]], hidden: frozenset[str], size: int) -> dict[str, Any]:
     sizes = network_sizes()
     empty = {"nodes": 0, "networks": 0, "bodies": 0, "members": 0}
     expected_rows = sum(

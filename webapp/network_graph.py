@@ -45,8 +45,18 @@ UNKNOWN = ("Ohne Einordnung", "#bfbfbf", "dot")
 
 #: colours of the communities, largest first; more communities than colours reuse them
 COMMUNITY_COLOURS = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-    "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#e7ba52",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+    "#e7ba52",
 )
 NO_COMMUNITY = ("Ohne Verbindung", "#d9d9d9")
 
@@ -202,14 +212,20 @@ def apply_filters(graph: nx.Graph, filters: Filters) -> nx.Graph:
     if filters.network:
         chosen = {filters.network}
         # the network, its parts (sub-groups) and everyone in any of them
-        chosen |= {
-            n for n in graph.neighbors(filters.network)
-            if graph.edges[n, filters.network]["relation"] == "part-of"
-        } if filters.network in graph else set()
+        chosen |= (
+            {
+                n
+                for n in graph.neighbors(filters.network)
+                if graph.edges[n, filters.network]["relation"] == "part-of"
+            }
+            if filters.network in graph
+            else set()
+        )
         keep &= chosen | {m for c in chosen if c in graph for m in graph.neighbors(c)}
     if filters.action_field:
         networks = {
-            n for n in keep
+            n
+            for n in keep
             if info[n].category == "network" and filters.action_field in info[n].action_fields
         }
         keep &= networks | {m for n in networks for m in graph.neighbors(n)}
@@ -328,9 +344,14 @@ def vis_data(
     else:
         counts = Counter(info[n].category for n in graph.nodes)
         legend = [
-            {"category": key, "label": CATEGORIES.get(key, UNKNOWN)[0],
-             "color": CATEGORIES.get(key, UNKNOWN)[1], "shape": CATEGORIES.get(key, UNKNOWN)[2],
-             "count": counts[key], "swatch": f"c-{key}"}
+            {
+                "category": key,
+                "label": CATEGORIES.get(key, UNKNOWN)[0],
+                "color": CATEGORIES.get(key, UNKNOWN)[1],
+                "shape": CATEGORIES.get(key, UNKNOWN)[2],
+                "count": counts[key],
+                "swatch": f"c-{key}",
+            }
             for key in list(CATEGORIES) + sorted(set(counts) - set(CATEGORIES))
             if counts.get(key)
         ]
@@ -347,14 +368,26 @@ def community_legend(graph: nx.Graph, measures: dict[str, dict[str, object]]) ->
     counts = Counter(measures[n]["community"] for n in graph.nodes)
     numbered = sorted(number for number in counts if number is not None)
     legend = [
-        {"community": number, "label": f"Gemeinschaft {number}", "count": counts[number],
-         "color": community_colour(number), "shape": "dot", "swatch": community_swatch(number)}
+        {
+            "community": number,
+            "label": f"Gemeinschaft {number}",
+            "count": counts[number],
+            "color": community_colour(number),
+            "shape": "dot",
+            "swatch": community_swatch(number),
+        }
         for number in numbered
     ]
     if counts.get(None):
         legend.append(
-            {"community": None, "label": NO_COMMUNITY[0], "count": counts[None],
-             "color": NO_COMMUNITY[1], "shape": "dot", "swatch": community_swatch(None)}
+            {
+                "community": None,
+                "label": NO_COMMUNITY[0],
+                "count": counts[None],
+                "color": NO_COMMUNITY[1],
+                "shape": "dot",
+                "swatch": community_swatch(None),
+            }
         )
     return legend
 

@@ -212,8 +212,14 @@ def overview_data(
                 }
             )
     legend = [
-        {"kind": kind, "label": name, "color": colour, "shape": shape, "count": counts[kind],
-         "swatch": f"o-{kind}"}
+        {
+            "kind": kind,
+            "label": name,
+            "color": colour,
+            "shape": shape,
+            "count": counts[kind],
+            "swatch": f"o-{kind}",
+        }
         for kind, (name, colour, shape) in OVERVIEW_KINDS.items()
         if counts[kind]
     ]

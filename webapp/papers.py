@@ -13,6 +13,7 @@ from webapp.store import page_sparql, select
 
 blueprint = Blueprint("papers", __name__)
 
+
 def boolean(term) -> bool | None:
     return None if term is None else bool(term.toPython())
 
@@ -32,22 +33,28 @@ def consultations(fmt: str, slug: str, paper_id: str):
     steps: dict[int, dict] = {}
     for row in named_query("consultations", {"paper": f"{slug}/{paper_id}"}).dicts():
         order = int(row["order"].toPython())
-        steps.setdefault(order, {
-            "order": order,
-            "body": {"label": row["bodyLabel"], "url": entity_url(row["body"])},
-            "role": row["role"],
-            "authoritative": boolean(row["authoritative"]),
-            "public": boolean(row["public"]),
-            "date": row["date"],
-            "date_text": row["when"],
-            "result": row["result"],
-            "sources": [],
-        })
+        steps.setdefault(
+            order,
+            {
+                "order": order,
+                "body": {"label": row["bodyLabel"], "url": entity_url(row["body"])},
+                "role": row["role"],
+                "authoritative": boolean(row["authoritative"]),
+                "public": boolean(row["public"]),
+                "date": row["date"],
+                "date_text": row["when"],
+                "result": row["result"],
+                "sources": [],
+            },
+        )
     for row in select(page_sparql("paper-sources"), paper=paper):
         step = steps.get(int(row["order"].toPython()))
         if step is not None:
-            source = {"document": row["documentLabel"], "url": entity_url(row["document"]),
-                      "passage": row["passage"]}
+            source = {
+                "document": row["documentLabel"],
+                "url": entity_url(row["document"]),
+                "passage": row["passage"],
+            }
             if source not in step["sources"]:
                 step["sources"].append(source)
     data = {
@@ -59,8 +66,9 @@ def consultations(fmt: str, slug: str, paper_id: str):
             "type": head["type"],
             "date": head["date"],
             "date_text": head["dateText"],
-            "concerns": None if head["concerns"] is None else {
-                "label": head["concernsLabel"], "url": entity_url(head["concerns"])},
+            "concerns": None
+            if head["concerns"] is None
+            else {"label": head["concernsLabel"], "url": entity_url(head["concerns"])},
             "url": entity_url(paper),
         },
         "consultations": sorted(steps.values(), key=lambda s: s["order"]),

@@ -26,10 +26,25 @@ blueprint = Blueprint("profiles", __name__)
 
 #: shown elsewhere on the page (heading, sources, the tables of memberships/responsibilities;
 #: the inferred membership shortcuts org:memberOf/hasMember say what those tables say)
-HIDDEN_OUT = {RDF.type, SKOS.prefLabel, PROV.qualifiedDerivation, PROV.wasDerivedFrom,
-              IKG.municipality, ORG.memberOf, ORG.hasMember}
-HIDDEN_IN = {IKG.municipality, PROV.entity, ORG.member, ORG.organization, IKG.agent,
-             IKG.responsibleFor, ORG.memberOf, ORG.hasMember}
+HIDDEN_OUT = {
+    RDF.type,
+    SKOS.prefLabel,
+    PROV.qualifiedDerivation,
+    PROV.wasDerivedFrom,
+    IKG.municipality,
+    ORG.memberOf,
+    ORG.hasMember,
+}
+HIDDEN_IN = {
+    IKG.municipality,
+    PROV.entity,
+    ORG.member,
+    ORG.organization,
+    IKG.agent,
+    IKG.responsibleFor,
+    ORG.memberOf,
+    ORG.hasMember,
+}
 
 
 @page(blueprint, "/kommune/<slug>/<path:entity_id>", endpoint="entity")
@@ -81,8 +96,12 @@ def profile(fmt: str, iri: URIRef, city: dict[str, Any] | None):
         if row["p"] in HIDDEN_IN:
             continue
         name = predicate_name(row["p"], incoming=True)
-        item = {"iri": row["s"], "label": row["sLabel"] or local_id(row["s"]),
-                "url": entity_url(row["s"]), **inference_of(row)}
+        item = {
+            "iri": row["s"],
+            "label": row["sLabel"] or local_id(row["s"]),
+            "url": entity_url(row["s"]),
+            **inference_of(row),
+        }
         if item not in mentions[name]:
             mentions[name].append(item)
     for items in mentions.values():
@@ -118,9 +137,7 @@ def profile(fmt: str, iri: URIRef, city: dict[str, Any] | None):
             for item in items
         ),
         "sources": sources,
-        "consultations_url": (
-            entity_url_for_paper(slug, iri) if is_paper and slug else None
-        ),
+        "consultations_url": (entity_url_for_paper(slug, iri) if is_paper and slug else None),
     }
     return render(fmt, "profiles/profile.html", data, city=city)
 
@@ -168,8 +185,13 @@ def source_entry(row: dict[str, Any]) -> dict[str, Any]:
     url = entity_url(source)
     if url is None and kind == "oparl" and str(source).startswith(("https://", "http://")):
         url = str(source)
-    return {"kind": kind, "document": row["documentLabel"] or local_id(source), "url": url,
-            "external": kind == "oparl", "passage": row.get("passage")}
+    return {
+        "kind": kind,
+        "document": row["documentLabel"] or local_id(source),
+        "url": url,
+        "external": kind == "oparl",
+        "passage": row.get("passage"),
+    }
 
 
 def _source(row: dict[str, Any]) -> dict[str, Any] | None:
@@ -183,14 +205,21 @@ def memberships(iri: URIRef) -> tuple[list[dict], list[dict]]:
     for row in select(page_sparql("profile-memberships"), e=iri):
         target, other, label = (
             (members, row["member"], row["memberLabel"])
-            if row["org"] == iri else (member_of, row["org"], row["orgLabel"])
+            if row["org"] == iri
+            else (member_of, row["org"], row["orgLabel"])
         )
         entry = target.setdefault(
             str(row["ms"]),
-            {"iri": row["ms"], "url": entity_url(row["ms"]),
-             "other": {"label": label or local_id(other), "url": entity_url(other)},
-             "role": row["role"], "start": row["start"], "end": row["end"],
-             "date_text": row["dateText"], "sources": []},
+            {
+                "iri": row["ms"],
+                "url": entity_url(row["ms"]),
+                "other": {"label": label or local_id(other), "url": entity_url(other)},
+                "role": row["role"],
+                "start": row["start"],
+                "end": row["end"],
+                "date_text": row["dateText"],
+                "sources": [],
+            },
         )
         source = _source(row)
         if source and source not in entry["sources"]:
@@ -210,9 +239,12 @@ def responsibility_rows(iri: URIRef) -> tuple[list[dict], list[dict]]:
             target, other, label = responsibilities, row["thing"], row["thingLabel"]
         entry = target.setdefault(
             str(row["r"]),
-            {"iri": row["r"], "role": row["role"],
-             "other": {"label": label or local_id(other), "url": entity_url(other)},
-             "sources": []},
+            {
+                "iri": row["r"],
+                "role": row["role"],
+                "other": {"label": label or local_id(other), "url": entity_url(other)},
+                "sources": [],
+            },
         )
         source = _source(row)
         if source and source not in entry["sources"]:

@@ -40,16 +40,21 @@ def query_page(fmt: str, name: str):
             parameter="format",
         )
     values = {k: v for k, v in request.args.items() if k not in CONTROL}
-    ready = all(p.name in values and values[p.name].strip() for p in named.parameters
-                if p.required and p.default is None)
+    ready = all(
+        p.name in values and values[p.name].strip()
+        for p in named.parameters
+        if p.required and p.default is None
+    )
     result = None
     if ready or download or fmt == "json":
-        result = run_named_query(get_store(), named, values,
-                                 row_cap=current_app.config["ROW_CAP"])
+        result = run_named_query(get_store(), named, values, row_cap=current_app.config["ROW_CAP"])
     if download == "csv":
         # Flask adds "; charset=utf-8" to a text/* mimetype itself
-        return Response(to_csv(result), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            to_csv(result),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     if download == "json":
         response = current_app.json.response(to_json(result))
         response.mimetype = "application/sparql-results+json"
@@ -64,15 +69,17 @@ def query_page(fmt: str, name: str):
         shown = [v for v in result.variables if named.columns.get(v, "") != "-"]
         table = {
             "columns": [{"name": v, "label": named.columns.get(v, v)} for v in shown],
-            "rows": [
-                [cell(row[result.variables.index(v)]) for v in shown] for row in result.rows
-            ],
+            "rows": [[cell(row[result.variables.index(v)]) for v in shown] for row in result.rows],
             "truncated": result.truncated,
         }
-    downloads = {
-        kind: url_for("queries.query", name=name, **{**values, "format": kind})
-        for kind in sorted(DOWNLOADS)
-    } if "name" not in values else {}
+    downloads = (
+        {
+            kind: url_for("queries.query", name=name, **{**values, "format": kind})
+            for kind in sorted(DOWNLOADS)
+        }
+        if "name" not in values
+        else {}
+    )
     data = {
         "query": description,
         "arguments": values,

@@ -42,11 +42,18 @@ def table(fmt: str, slug: str):
             responsibility_key(row),
             {
                 "iri": None,
-                "agent": {"id": short(row["agent"]), "label": row["agentLabel"],
-                          "url": entity_url(row["agent"])},
-                "thing": {"id": short(row["thing"]), "iri": row["thing"],
-                          "label": row["thingLabel"], "url": entity_url(row["thing"]),
-                          "kind": str(row["kind"])},
+                "agent": {
+                    "id": short(row["agent"]),
+                    "label": row["agentLabel"],
+                    "url": entity_url(row["agent"]),
+                },
+                "thing": {
+                    "id": short(row["thing"]),
+                    "iri": row["thing"],
+                    "label": row["thingLabel"],
+                    "url": entity_url(row["thing"]),
+                    "kind": str(row["kind"]),
+                },
                 "role": row["role"],
                 "action_fields": [],
                 "sources": [],
@@ -57,8 +64,11 @@ def table(fmt: str, slug: str):
     fields_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
     field_iris: dict[str, Any] = {}
     for row in select(page_sparql("responsibility-fields"), stated, m=city_iri):
-        field = {"id": local_id(row["field"]), "label": row["fieldLabel"],
-                 "url": entity_url(row["field"])}
+        field = {
+            "id": local_id(row["field"]),
+            "label": row["fieldLabel"],
+            "url": entity_url(row["field"]),
+        }
         field_iris[field["id"]] = row["field"]
         if field not in fields_of[str(row["thing"])]:
             fields_of[str(row["thing"])].append(field)
@@ -66,8 +76,11 @@ def table(fmt: str, slug: str):
         entry = entries.get(responsibility_key(row))
         if entry is not None:
             entry["iri"] = entry["iri"] or row["r"]
-            source = {"document": row["documentLabel"] or local_id(row["document"]),
-                      "url": entity_url(row["document"]), "passage": row["passage"]}
+            source = {
+                "document": row["documentLabel"] or local_id(row["document"]),
+                "url": entity_url(row["document"]),
+                "passage": row["passage"],
+            }
             if source not in entry["sources"]:
                 entry["sources"].append(source)
     field_labels: dict[str, str] = {}
@@ -119,17 +132,21 @@ def table(fmt: str, slug: str):
             if not all(word in haystack for word in words.split()):
                 continue
         shown.append(entry)
-    shown.sort(key=lambda e: (str(e["agent"]["label"]).casefold(),
-                              str(e["thing"]["label"]).casefold()))
+    shown.sort(
+        key=lambda e: (str(e["agent"]["label"]).casefold(), str(e["thing"]["label"]).casefold())
+    )
     data = {
         "municipality": city,
-        "filters": {"feld": chosen_field, "akteur": chosen_agent,
-                    "q": request.args.get("q", "")},
+        "filters": {"feld": chosen_field, "akteur": chosen_agent, "q": request.args.get("q", "")},
         "options": {
-            "feld": sorted(({"value": k, "label": v} for k, v in field_labels.items()),
-                           key=lambda o: o["label"].casefold()),
-            "akteur": sorted(({"value": k, "label": v} for k, v in agents.items()),
-                             key=lambda o: o["label"].casefold()),
+            "feld": sorted(
+                ({"value": k, "label": v} for k, v in field_labels.items()),
+                key=lambda o: o["label"].casefold(),
+            ),
+            "akteur": sorted(
+                ({"value": k, "label": v} for k, v in agents.items()),
+                key=lambda o: o["label"].casefold(),
+            ),
         },
         "total": len(entries),
         "responsibilities": shown,

@@ -40,15 +40,29 @@ OPEN_TO_THE_NETWORK = (
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; the default serves this computer only.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default serves this computer only.",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--store", "store", default=None, metavar="PATH|URL",
-              help="The embedded store's folder or a SPARQL endpoint's URL "
-              "(default: var/store, or IKG_STORE).")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Threads for pages; /sparql queries get IKG_SPARQL_RUNNING + "
-              "IKG_SPARQL_WAITING more of their own.")
+@click.option(
+    "--store",
+    "store",
+    default=None,
+    metavar="PATH|URL",
+    help="The embedded store's folder or a SPARQL endpoint's URL "
+    "(default: var/store, or IKG_STORE).",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads for pages; /sparql queries get IKG_SPARQL_RUNNING + "
+    "IKG_SPARQL_WAITING more of their own.",
+)
 def serve(host: str, port: int, store: str | None, threads: int) -> None:
     """Serve the web viewer (read-only) with waitress."""
     import waitress

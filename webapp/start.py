@@ -132,7 +132,6 @@ def municipality_page(fmt: str, slug: str):
     return render(fmt, "start/municipality.html", data, city=city)
 
 
-
 @page(blueprint, "/suche")
 def search(fmt: str):
     query = request.args.get("q", "")

@@ -254,13 +254,16 @@ def read_network(store: Store, slug: str) -> MunicipalityNetwork:
     # sorted, so that an entity with two labels or types is read the same way every time
     for row in sorted(select(ACTORS), key=_row_key):
         _m, iri, label, actor_type, type_label, collective = row
-        data.actors.setdefault(str(iri), Actor(
-            iri=str(iri),
-            label=str(label),
-            type=short_id(str(actor_type)),
-            type_label=str(type_label) if type_label is not None else short_id(str(actor_type)),
-            collective=collective is not None and collective.toPython() is True,
-        ))
+        data.actors.setdefault(
+            str(iri),
+            Actor(
+                iri=str(iri),
+                label=str(label),
+                type=short_id(str(actor_type)),
+                type_label=str(type_label) if type_label is not None else short_id(str(actor_type)),
+                collective=collective is not None and collective.toPython() is True,
+            ),
+        )
     for _m, iri, label, committee in sorted(select(NETWORKS), key=_row_key):
         data.networks.setdefault(
             str(iri),

@@ -83,9 +83,7 @@ class Analysis:
     @property
     def brokers(self) -> list[ActorMeasures]:
         """Highest betweenness first."""
-        return sorted(
-            (a for a in self.actors if a.broker), key=lambda a: (-a.betweenness, a.label)
-        )
+        return sorted((a for a in self.actors if a.broker), key=lambda a: (-a.betweenness, a.label))
 
     @property
     def isolated(self) -> list[ActorMeasures]:
@@ -122,9 +120,8 @@ class Analysis:
                 for number, members in self.communities.items()
             ],
             "actors": [
-                {"id": short_id(a.iri), "iri": a.iri} | {
-                    key: value for key, value in vars(a).items() if key != "iri"
-                }
+                {"id": short_id(a.iri), "iri": a.iri}
+                | {key: value for key, value in vars(a).items() if key != "iri"}
                 for a in self.actors
             ],
             "networks": [
@@ -304,12 +301,16 @@ def render_table(analysis: Analysis) -> str:
     ]
     lines += _section(
         ["label", "type", "betweenness", "reasons"],
-        [(a.label, a.type, round(a.betweenness, 3), "; ".join(broker_reasons(a)))
-         for a in analysis.brokers],
+        [
+            (a.label, a.type, round(a.betweenness, 3), "; ".join(broker_reasons(a)))
+            for a in analysis.brokers
+        ],
         {"label": "Akteur", "type": "Typ", "betweenness": "Vermittlung", "reasons": "Warum"},
     )
-    lines += ["", "Isolierte MSOs (mit keinem anderen Akteur in einem Netzwerk oder einer "
-              "Maßnahme):"]
+    lines += [
+        "",
+        "Isolierte MSOs (mit keinem anderen Akteur in einem Netzwerk oder einer Maßnahme):",
+    ]
     lines += _section(
         ["id", "label"],
         [(short_id(a.iri), a.label) for a in analysis.isolated_msos],
@@ -318,17 +319,32 @@ def render_table(analysis: Analysis) -> str:
     lines += ["", f"Handlungsfelder: wie viele der {counts['msos']} MSOs sie erreichen:"]
     lines += _section(
         ["label", "msos", "measures", "networks"],
-        [(f"{f.notation} {f.label}" if f.notation else f.label, f.count, len(f.via_measures),
-          len(f.via_networks)) for f in analysis.fields],
-        {"label": "Handlungsfeld", "msos": "MSOs",
-         "measures": "über Maßnahmen", "networks": "über Netzwerke"},
+        [
+            (
+                f"{f.notation} {f.label}" if f.notation else f.label,
+                f.count,
+                len(f.via_measures),
+                len(f.via_networks),
+            )
+            for f in analysis.fields
+        ],
+        {
+            "label": "Handlungsfeld",
+            "msos": "MSOs",
+            "measures": "über Maßnahmen",
+            "networks": "über Netzwerke",
+        },
     )
     lines += ["", "Netzwerke und Gremien:"]
     lines += _section(
         ["label", "members", "msos", "betweenness"],
         [(n.label, n.members, n.msos, round(n.betweenness, 3)) for n in analysis.networks],
-        {"label": "Netzwerk / Gremium", "members": "Mitglieder", "msos": "MSOs",
-         "betweenness": "Vermittlung"},
+        {
+            "label": "Netzwerk / Gremium",
+            "members": "Mitglieder",
+            "msos": "MSOs",
+            "betweenness": "Vermittlung",
+        },
     )
     lines += ["", "Akteure:"]
     lines.append(to_table(actor_rows(analysis), ACTOR_COLUMNS))

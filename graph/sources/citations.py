@@ -194,8 +194,7 @@ class CitationChecks:
             self.problem(
                 record,
                 citation,
-                "eine Arbeitsmappe braucht 'sheet', das Blatt / a workbook needs 'sheet', the "
-                "sheet"
+                "eine Arbeitsmappe braucht 'sheet', das Blatt / a workbook needs 'sheet', the sheet"
                 if needs
                 else "eine CSV-Datei hat keine Blätter: 'sheet' weglassen / a CSV file has no "
                 "sheets: leave 'sheet' out",
@@ -229,9 +228,7 @@ class CitationChecks:
         try:
             return last_row(path, citation.sheet)
         except TableError as error:
-            self.problem(
-                record, citation, f"{shown} {error.german} / {error.english}", error.hint
-            )
+            self.problem(record, citation, f"{shown} {error.german} / {error.english}", error.hint)
         except (OSError, ValueError) as error:
             self.problem(record, citation, *_read_failure(error, shown))
         return None

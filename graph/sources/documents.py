@@ -43,8 +43,7 @@ TEXT_COPY_SUFFIX = ".txt"
 # A word broken at a line end: "Aus- schuss" once line breaks are spaces (a hyphen before
 # "und", as in "Kinder- und Jugendhilfe", is joined too, in document and passage alike).
 _HYPHENATED = re.compile(r"(\w)- (?=[a-zäöüß])")
-_TYPOGRAPHIC = str.maketrans({"“": '"', "„": '"', "”": '"', "–": "-", "‚": "'", "‘": "'",
-                              "’": "'"})
+_TYPOGRAPHIC = str.maketrans({"“": '"', "„": '"', "”": '"', "–": "-", "‚": "'", "‘": "'", "’": "'"})
 _OMISSION = re.compile(r"\s*(?:…|\.\.\.)\s*")
 
 
@@ -167,9 +166,7 @@ def check_passages(
     return report
 
 
-def _not_in_document(
-    record: Record, citation: Citation, part: str, text: DocumentText
-) -> Problem:
+def _not_in_document(record: Record, citation: Citation, part: str, text: DocumentText) -> Problem:
     quoted = part if len(part) <= 120 else part[:120] + "…"
     name = text.path.name if text.path else citation.document
     return Problem(

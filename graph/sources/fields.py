@@ -507,8 +507,9 @@ class RecordChecker:
         file = self.relative_path(item["table"], "table", item.line_of("table"), record_id)
         sheet = None
         if item.get("sheet") is not None:
-            sheet = self.text(item["sheet"], "sheet", item.line_of("sheet"), record_id,
-                              multiline=False)
+            sheet = self.text(
+                item["sheet"], "sheet", item.line_of("sheet"), record_id, multiline=False
+            )
             if sheet is None:
                 return None
         row = item.get("row")

@@ -111,7 +111,7 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 #: What PyYAML's reader refuses (yaml.reader.Reader.NON_PRINTABLE); libyaml differs in details.
 _NON_PRINTABLE = re.compile(
-    "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 
 

@@ -329,12 +329,14 @@ def _changed_item(
     # each key's lines: from the end of the previous key's to the comments above the next
     bounds = [item.key_lines[key] - 1 - start for key in old_keys[1:]]
     ends = [_back_over_comments(span, bound) for bound in bounds] + [len(span)]
-    segments = {key: span[begin:end] for key, begin, end in zip(
-        old_keys, [0, *ends[:-1]], ends, strict=True
-    )}
-    heads = {key: item.key_lines[key] - 1 - start - begin for key, begin in zip(
-        old_keys, [0, *ends[:-1]], strict=True
-    )}
+    segments = {
+        key: span[begin:end]
+        for key, begin, end in zip(old_keys, [0, *ends[:-1]], ends, strict=True)
+    }
+    heads = {
+        key: item.key_lines[key] - 1 - start - begin
+        for key, begin in zip(old_keys, [0, *ends[:-1]], strict=True)
+    }
     order = [key for key in old_keys if key in record]
     for position, key in enumerate(new_keys):
         if key not in order:

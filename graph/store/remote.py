@@ -122,8 +122,7 @@ class RemoteStore:
     def named_graphs(self) -> list[URIRef]:
         """The project's named graphs on the server (servers keep graphs of their own)."""
         result = self.query(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            "FILTER (STRSTARTS(STR(?g), ?base)) }",
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), ?base)) }",
             {"base": Literal(str(GRAPH))},
         )
         return sorted(URIRef(str(row[0])) for row in result.rows)
@@ -142,9 +141,7 @@ class RemoteStore:
         return _reserialise(nquads, ox.RdfFormat.N_QUADS, rdf_format)
 
     def graph_size(self, graph: URIRef) -> int:
-        result = self.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph}
-        )
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
         return int(result.rows[0][0])
 
     def quad_count(self) -> int:
@@ -158,9 +155,7 @@ class RemoteStore:
     # -- HTTP --------------------------------------------------------------------------------
 
     def _graph_ntriples(self, graph: URIRef) -> bytes:
-        result = self.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph}
-        )
+        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
         return result.triples or b""
 
     def _request(

@@ -215,9 +215,15 @@ class QueryWorkers:
         )
         with theirs:
             process = subprocess.Popen(
-                [sys.executable, "-m", worker_process.__name__, str(theirs.fileno()),
-                 self._store_path, str(self._memory_limit),
-                 "isolate" if self._isolate else "network"],
+                [
+                    sys.executable,
+                    "-m",
+                    worker_process.__name__,
+                    str(theirs.fileno()),
+                    self._store_path,
+                    str(self._memory_limit),
+                    "isolate" if self._isolate else "network",
+                ],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
                 env=environment,

@@ -132,8 +132,7 @@ def example_text(named: NamedQuery) -> str:
     body = "\n".join(line for line in named.text.splitlines() if not line.startswith("#+"))
     body = body.lstrip("\n")
     lines = [f"# {named.title_de}"]
-    lines += textwrap.wrap(named.description, width=90, initial_indent="# ",
-                           subsequent_indent="# ")
+    lines += textwrap.wrap(named.description, width=90, initial_indent="# ", subsequent_indent="# ")
     examples = {p.name: p.example for p in named.parameters if p.example is not None}
     try:
         bindings = bind_parameters(get_store(), named, examples)

@@ -41,7 +41,10 @@ RESULTS_NAMES = {
     "application/json": "json",
     "application/xml": "xml",
     "text/xml": "xml",
-    "json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv",
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
 }
 #: names and media types → graph format; the first media type is the default for */*
 GRAPH_NAMES = {
@@ -52,10 +55,18 @@ GRAPH_NAMES = {
     "application/turtle": "turtle",
     "application/x-turtle": "turtle",
     "application/json": "jsonld",
-    "turtle": "turtle", "ttl": "turtle", "n3": "turtle",  # Turtle is N3
-    "ntriples": "ntriples", "nt": "ntriples",
-    "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
-    "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "n3": "turtle",  # Turtle is N3
+    "ntriples": "ntriples",
+    "nt": "ntriples",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "json": "jsonld",
+    "rdfxml": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "rdf": "rdfxml",
+    "xml": "rdfxml",
 }
 RESULTS_MEDIA_TYPES = [name for name in RESULTS_NAMES if "/" in name]
 GRAPH_MEDIA_TYPES = [name for name in GRAPH_NAMES if "/" in name]
