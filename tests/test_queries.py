@@ -221,7 +221,7 @@ def test_responsibilities_for_one_field(store, queries) -> None:
 # -- coverage and gaps ---------------------------------------------------------------------
 
 
-def test_coverage_counts_the_eight_cities_for_work_and_the_msos_for_participation(
+def test_coverage_counts_local_actors_not_the_partner_cities_and_the_msos_for_participation(
     store, queries
 ) -> None:
     result = run(store, queries, "coverage", municipality="oberhausen")
@@ -230,8 +230,9 @@ def test_coverage_counts_the_eight_cities_for_work_and_the_msos_for_participatio
         for f, t, n, actors in rows(result, "label", "typeLabel", "actorCount", "actors")
     }
     # Integration.Interkommunal (eight Ruhr cities) works on recruiting trainees → Arbeitsmarkt,
-    # to which „Wirtschaft, Ausbildung und Arbeit“ is mapped.
-    assert by_key[("Wirtschaft, Ausbildung und Arbeit", "Kommune")][0] == "8"
+    # to which „Wirtschaft, Ausbildung und Arbeit“ is mapped; the partner cities are members of
+    # the cooperation, not local actors of the field (issue 16).
+    assert ("Wirtschaft, Ausbildung und Arbeit", "Kommune") not in by_key
     count, actors = by_key[("Gesellschaftliche Teilhabe", "Migrantenselbstorganisation")]
     assert count == "1" and actors == "Oberhausener Migrantenselbstorganisationen"
     assert {f for f, _ in by_key} == set(
@@ -259,16 +260,19 @@ def test_gaps_for_msos_in_oberhausen(store, queries) -> None:
     assert set(column(result, "typeLabel")) == {"Migrantenselbstorganisation"}
 
 
-def test_gaps_in_leverkusen_cover_every_field(store, queries) -> None:
-    # Vorlage 2017/1900 names no migrant self-organisation.
-    assert len(run(store, queries, "gaps", municipality="leverkusen").rows) == 10
+def test_gaps_in_leverkusen_say_keine_angaben_in_every_field(store, queries) -> None:
+    # Vorlage 2017/1900 names no one per field: no data, not a gap (issue 16).
+    result = run(store, queries, "gaps", municipality="leverkusen")
+    assert len(result.rows) == 10
+    assert set(column(result, "finding")) == {"keine Angaben"}
 
 
 def test_gaps_for_another_actor_type(store, queries) -> None:
     by_name = run(store, queries, "gaps", municipality="oberhausen", actor_type="Kommune")
     by_id = run(store, queries, "gaps", municipality="oberhausen", actor_type="kommune")
     assert by_name.rows == by_id.rows
-    assert "Wirtschaft, Ausbildung und Arbeit" not in column(by_id, "label")
+    # a municipality is no local actor and no gap type (issue 16)
+    assert set(column(by_id, "finding")) == {"kein Lückentyp"}
     administration = run(
         store, queries, "gaps", municipality="oberhausen", actor_type="kommunalverwaltung"
     )
@@ -516,8 +520,9 @@ def test_concept_changes_read_the_municipalitys_graph_and_answer_as_over_all(
 
 def test_offenburg_added_five_fields_in_2020(store, queries) -> None:
     result = run(store, queries, "concept-changes", municipality="offenburg")
-    assert set(column(result, "change")) == {"hinzugefügt"}
-    assert set(column(result, "newLabel")) == OFFENBURG_NEW_FIELDS
+    # the 2006 concept lists no fields: the first row says so, the five marked ones follow
+    assert column(result, "change") == ["nicht vergleichbar"] + ["hinzugefügt"] * 5
+    assert set(column(result, "newLabel")[1:]) == OFFENBURG_NEW_FIELDS
     assert set(column(result, "previousLabel")) == {"Integrationskonzept 2006"}
 
 
@@ -526,8 +531,11 @@ def test_no_changes_where_the_previous_edition_lists_no_fields(
     store, queries, municipality: str
 ) -> None:
     # Neither the earlier Leverkusen concept nor the KIKO names fields, and the newer
-    # editions mark none as new.
-    assert run(store, queries, "concept-changes", municipality=municipality).rows == []
+    # editions mark none as new: the one row says why there is nothing to compare.
+    result = run(store, queries, "concept-changes", municipality=municipality)
+    assert rows(result, "change", "reason") == [
+        ("nicht vergleichbar", "die vorige Fassung nennt keine Handlungsfelder")
+    ]
 
 
 # -- bodies --------------------------------------------------------------------------------
@@ -552,7 +560,8 @@ def test_bodies_of_leverkusen(store, queries) -> None:
         "Koordinierungsgruppe Integration",
         "Controllinggruppe Integrationskonzept",
     } <= set(found)
-    assert "Fachgruppe Integration" not in found  # a network, not a steering structure
+    # part of the steering structure (Vorlage 2017/1900, Punkt 4), whatever the city calls it
+    assert "Fachgruppe Integration" in found
     assert column(result, "label")[0] == "Rat der Stadt Leverkusen"
     assert column(result, "kindLabel")[-1] == "Steuerungsstruktur"
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, request
 
 from graph.errors import QueryError
-from webapp.entities import municipalities
+from webapp.entities import municipalities, named_query
 from webapp.links import entity_url, slug_of
 from webapp.pages import page, render
 from webapp.store import cached, page_sparql, select
@@ -52,8 +52,10 @@ def compare(fmt: str):
 
 
 def comparison(with_fictional: bool) -> dict[str, Any]:
-    """The page's data: every reference field with each municipality's fields mapped to it,
-    and each municipality's committees and steering structures. Callers must not change it."""
+    """The page's data: every reference field with each municipality's fields mapped to it
+    and its measure and actor counts there (as `compare` counts them), and each municipality's
+    committees and steering structures with parent, role and members. Callers must not change
+    it."""
     everything = municipalities()
     cities = [c for c in everything if with_fictional or not c["fictional"]]
     hidden = [c for c in everything if c["fictional"] and c not in cities]
@@ -67,6 +69,7 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
                 "group": row["group"],
                 "url": entity_url(row["ref"]),
                 "cells": {c["slug"]: [] for c in cities},
+                "figures": {c["slug"]: {"measures": 0, "actors": 0} for c in cities},
             },
         )
         if row["field"] is not None and slug_of(row["m"]) in ref["cells"]:
@@ -82,6 +85,16 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
             }
             if entry not in ref["cells"][slug_of(row["m"])]:
                 ref["cells"][slug_of(row["m"])].append(entry)
+    # the counts come from the named query `compare`, so the page and `ikg query compare`
+    # cannot disagree
+    for row in named_query("compare", {"fictional": "ja"} if with_fictional else {}).dicts():
+        ref = references.get(str(row["reference"]))
+        city = slug_of(row["municipality"])
+        if ref is not None and city in ref["cells"]:
+            ref["figures"][city] = {
+                "measures": int(str(row["measureCount"])),
+                "actors": int(str(row["actorCount"])),
+            }
     rows = sorted(
         references.values(),
         key=lambda r: (str(r["group"] or "") != "monitoring", str(r["label"]).casefold()),
@@ -89,21 +102,41 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
     structures: dict[str, dict[str, list[dict[str, Any]]]] = {
         c["slug"]: defaultdict(list) for c in cities
     }
+    # one row per member: each structure is collected once, its members under it
+    seen: dict[str, dict[str, Any]] = {}
     for row in select(page_sparql("comparison-structures")):
         city = slug_of(row["m"])
-        if city in structures:
+        if city not in structures:
+            continue
+        item = seen.get(str(row["e"]))
+        if item is None:
             group = "Gremien" if str(row["kind"]) == "gremium" else "Steuerungsstrukturen"
-            item = {
+            item = seen[str(row["e"])] = {
                 "iri": row["e"],
                 "label": row["label"],
                 "form": row["formLabel"],
                 "url": entity_url(row["e"]),
+                "parent": None
+                if row["parent"] is None
+                else {"label": row["parentLabel"], "url": entity_url(row["parent"])},
+                "role": row["role"],
+                "members": [],
             }
-            if item not in structures[city][group]:
-                structures[city][group].append(item)
+            structures[city][group].append(item)
+        if row["member"] is not None:
+            member = {
+                "iri": row["member"],
+                "label": row["memberLabel"],
+                "url": entity_url(row["member"]),
+                "role": row["memberRole"],
+            }
+            if member not in item["members"]:
+                item["members"].append(member)
     for groups in structures.values():
         for items in groups.values():
             items.sort(key=lambda i: str(i["label"]).casefold())
+            for item in items:
+                item["members"].sort(key=lambda m: str(m["label"]).casefold())
     return {
         "municipalities": cities,
         "fictional_included": with_fictional,

@@ -24,7 +24,7 @@ from webapp.store import cached, page_sparql, select
 
 blueprint = Blueprint("coverage", __name__)
 
-NO_TYPE = "ohne Typ"
+NO_DATA = "keine Angaben"
 
 
 @page(blueprint, "/kommune/<slug>/abdeckung", endpoint="matrix")
@@ -32,29 +32,37 @@ def matrix(fmt: str, slug: str):
     city = municipality(slug)
     counted, fields, types = read_matrix(slug)
     counts: dict[tuple[str, str], int] = {}
-    labels_of_types: set[str] = {str(r["typeLabel"]) for r in types}
+    # a 0 is a gap only in the columns of the gap types (LUECKENTYPEN in queries/gaps.rq);
+    # the other types that take part (funders, partner municipalities …) are shown, not judged
+    gap_types: set[str] = {str(r["typeLabel"]) for r in types}
+    recorded: set[str] = set()
+    labels_of_types: set[str] = set(gap_types)
     for row in counted:
         if row["typeLabel"] is None:
             continue
         counts[(str(row["field"]), str(row["typeLabel"]))] = int(row["actorCount"].toPython())
         labels_of_types.add(str(row["typeLabel"]))
-    columns = sorted(labels_of_types, key=lambda t: (t == NO_TYPE, t.casefold()))
+        recorded.add(str(row["field"]))
+    columns = sorted(labels_of_types, key=lambda t: (t not in gap_types, t.casefold()))
     rows, gaps = [], []
     for field in fields:
         iri = str(field["field"])
         local = iri.rsplit("/", 1)[-1]
+        has_data = iri in recorded
         cells = []
         for column in columns:
             count = counts.get((iri, column), 0)
+            gap = has_data and count == 0 and column in gap_types
             cells.append(
                 {
                     "type": column,
                     "count": count,
-                    "gap": count == 0,
+                    "gap": gap,
+                    "no_data": not has_data,
                     "url": url_for("coverage.matrix", slug=slug, feld=local, typ=column),
                 }
             )
-            if count == 0:
+            if gap:
                 gaps.append({"field": local, "type": column})
         rows.append(
             {
@@ -63,15 +71,18 @@ def matrix(fmt: str, slug: str):
                 "label": field["label"],
                 "notation": field["notation"],
                 "url": entity_url(field["field"]),
+                "note": None if has_data else NO_DATA,
                 "cells": cells,
             }
         )
     data = {
         "municipality": city,
         "edition": fields[0]["editionLabel"] if fields else None,
-        "columns": [{"type": c, "label": c} for c in columns],
+        "columns": [{"type": c, "label": c, "gap_type": c in gap_types} for c in columns],
         "rows": rows,
         "gaps": gaps,
+        "fields_without_data": [row["field"] for row in rows if row["note"]],
+        "note": NO_DATA if fields and not recorded else None,
         "selection": selected_cell(rows, columns, counted),
     }
     return render(fmt, "coverage/matrix.html", data, city=city)
@@ -148,6 +159,8 @@ def selected_cell(
     return {
         "field": field,
         "field_label": row["label"],
+        "note": row["note"],
+        "gap": any(cell["type"] == actor_type and cell["gap"] for cell in row["cells"]),
         "type": actor_type,
         "type_label": actor_type,
         "actors": sorted(actors.values(), key=lambda a: str(a["label"]).casefold()),

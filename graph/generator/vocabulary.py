@@ -92,7 +92,8 @@ COMMUNITIES = (
     Community(
         "suedosteuropaeisch",
         "Kulturforum Südosteuropa",
-        "fachgruppe",
+        # a forum of associations is a network; "fachgruppe" is a steering structure
+        "netzwerk",
         (
             "Bosnisch-Herzegowinischer Kulturverein {d}",
             "Albanischer Kulturverein {d}",
