@@ -378,15 +378,27 @@ def export(
     show_default=True,
     help="table: sections for people; csv: one row per actor; json: everything.",
 )
+@click.option(
+    "--ties",
+    metavar="KINDS",
+    default=None,
+    help="Which kinds of tie count, comma-separated: membership, measure, funding, event "
+    "(default: all four).",
+)
 @_store_option
-def analyse(municipality: str, output_format: str, store: str | None) -> None:
+def analyse(municipality: str, output_format: str, ties: str | None, store: str | None) -> None:
     """Network analysis of one municipality: central actors, brokers, communities, isolated
     MSOs and the action fields the MSOs reach."""
+    from graph.analysis.projection import tie_kinds
     from graph.analysis.report import analyse as run_analysis
     from graph.analysis.report import render
 
+    try:
+        kinds = tie_kinds(ties)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--ties") from None
     settings = _settings()
-    analysis = run_analysis(_open_store(settings, store), municipality)
+    analysis = run_analysis(_open_store(settings, store), municipality, kinds)
     click.echo(render(analysis, output_format))
 
 

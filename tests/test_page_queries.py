@@ -339,6 +339,8 @@ def test_the_diagram_and_the_panel_read_the_network_once(
         projection.NETWORKS,
         projection.MEMBERSHIPS,
         projection.MEASURES,
+        projection.FUNDINGS,
+        projection.EVENTS,
         projection.ROLES,
         projection.DRAWN,
         projection.PARTS,

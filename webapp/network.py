@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import URIRef
 
 from graph.analysis.measures import node_measures
-from graph.analysis.projection import MunicipalityNetwork, read_network
+from graph.analysis.projection import DEFAULT_TIES, MunicipalityNetwork, read_network, tie_kinds
 from graph.analysis.reach import field_reach
 from graph.analysis.report import analyse_network
 from graph.errors import QueryError
@@ -30,6 +30,7 @@ from webapp.network_graph import (
     diagram,
     graphml,
     vis_data,
+    without_hierarchy,
 )
 from webapp.network_overview import (
     OVERVIEW_KINDS,
@@ -140,18 +141,28 @@ def read_view() -> dict[str, str]:
     return chosen
 
 
-def analysis_panel(slug: str) -> dict[str, Any]:
-    """The municipality's network analysis (as `ikg analyse`), with profile links for the
-    brokers and isolated MSOs the panel lists."""
+def read_ties() -> tuple[str, ...]:
+    """The kinds of tie the panel counts (``verbindungen``, as ``ikg analyse --ties``:
+    comma-separated, e.g. ``membership,measure``); every kind when not given."""
+    value = request.args.get("verbindungen", "").strip()
+    try:
+        return tie_kinds(value or None)
+    except ValueError as error:
+        raise QueryError(f"Parameter 'verbindungen': {error}", parameter="verbindungen") from None
+
+
+def analysis_panel(slug: str, ties: tuple[str, ...] = DEFAULT_TIES) -> dict[str, Any]:
+    """The municipality's network analysis (as `ikg analyse`) counting the kinds of tie
+    ``ties``, with profile links for the brokers and isolated MSOs the panel lists."""
 
     def compute() -> dict[str, Any]:
         network = network_of(slug)
-        data = analyse_network(network, field_reach(get_store(), network)).to_dict()
+        data = analyse_network(network, field_reach(get_store(), network), ties=ties).to_dict()
         for entry in data["brokers"] + data["isolated_msos"]:
             entry["url"] = entity_url_of(entry["iri"])
         return data
 
-    return cached(("analysis", slug), compute)
+    return cached(("analysis", slug, ties), compute)
 
 
 FOCUS_STEPS = ("1", "2")
@@ -203,8 +214,9 @@ def network_view(fmt: str, slug: str | None):
     graph = apply_filters(full, filters)
     focus, steps = read_focus(graph)
     view = read_view()
+    ties = read_ties()
     # measured on the whole graph, so that a node keeps its size and colour under any filter
-    measures = cached(("diagram", slug, hidden), lambda: node_measures(full))
+    measures = cached(("diagram", slug, hidden), lambda: node_measures(without_hierarchy(full)))
 
     def draw() -> dict[str, Any]:
         return vis_data(
@@ -271,7 +283,7 @@ def network_view(fmt: str, slug: str | None):
         },
         "size_measure": VIEW_PARAMETERS["groesse"][view["groesse"]][1],
         "communities": len({m["community"] for m in measures.values()} - {None}),
-        "analysis": analysis_panel(slug) if slug else None,
+        "analysis": analysis_panel(slug, ties) if slug else None,
         "fictional_included": bool(fictional_shown),
         "fictional_hidden": sorted(hidden),
         "node_count": len(diagram["nodes"]),
@@ -438,7 +450,9 @@ def graphml_response(slug: str | None) -> Response:
     graph = apply_filters(full, read_filters(full, field_labels))
     name = f"netzwerk-{slug or 'alle'}.graphml"
     return Response(
-        graphml(graph, cached(("diagram", slug, hidden), lambda: node_measures(full))),
+        graphml(
+            graph, cached(("diagram", slug, hidden), lambda: node_measures(without_hierarchy(full)))
+        ),
         mimetype="application/graphml+xml",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

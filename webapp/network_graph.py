@@ -206,6 +206,16 @@ def build_graph(
     return graph
 
 
+def without_hierarchy(graph: nx.Graph) -> nx.Graph:
+    """The diagram's graph as it is measured: its part-of edges are drawn as context but tie no
+    one, so that the city or a parent office is not large by hierarchy alone."""
+    measured = graph.copy()
+    measured.remove_edges_from(
+        [(a, b) for a, b, relation in graph.edges(data="relation") if relation == "part-of"]
+    )
+    return measured
+
+
 def apply_filters(graph: nx.Graph, filters: Filters) -> nx.Graph:
     keep = set(graph.nodes)
     info = nx.get_node_attributes(graph, "info")
@@ -291,7 +301,7 @@ def vis_data(
     the whole graph (``node_measures``); without them they are measured on ``graph``.
     """
     info = nx.get_node_attributes(graph, "info")
-    measures = measures if measures is not None else node_measures(graph)
+    measures = measures if measures is not None else node_measures(without_hierarchy(graph))
     positions = layout(graph) if graph.number_of_nodes() > server_layout_above else None
     nodes = []
     for iri in sorted(graph.nodes, key=lambda n: info[n].label.casefold()):
@@ -412,5 +422,5 @@ def graphml(graph: nx.Graph, measures: dict[str, dict[str, object]] | None = Non
         )
     for source, target, data in graph.edges(data=True):
         export.add_edge(source, target, relation=data["relation"], role=data["role"])
-    measured = measures if measures is not None else node_measures(graph)
+    measured = measures if measures is not None else node_measures(without_hierarchy(graph))
     return network_file(export, measured, "graphml")

@@ -8,13 +8,22 @@ Who counts as what:
 - a **network** is an ``org:OrganizationalCollaboration`` of the municipality (networks,
   working and steering groups, cooperations), or a political body that has members (a
   committee such as an Integrationsrat with seats for organisations);
-- a **measure** ties its lead and its partners (``ikg:lead``, ``ikg:partner``).
+- a **measure** ties its lead and its partners (``ikg:lead``, ``ikg:partner``);
+- a **funding** ties the funder to what it funds: the funded organisation, the lead and
+  partners of a funded measure, the members of a funded project run as a network
+  (``ikg:funder``, ``ikg:fundedOrganisation``, ``ikg:fundedActivity``);
+- an **event** ties its organisers and participants (``ikg:organiser``, ``ikg:participant``).
+
+Which of these kinds tie actors is a choice (TIE_KINDS, DEFAULT_TIES): every kind by default.
+Not a tie: consulting the same paper (a Beratungsfolge is procedure, not cooperation), and a
+unit's place in the administration (``org:subOrganizationOf``): the city would otherwise be
+central by hierarchy alone. Parts are read for the diagram, which draws them as context.
 
 Two graphs come out of that: the two-mode membership graph (actors and networks, an edge per
-membership) and the actor graph (actors only; an edge where two actors share a network or a
-measure, weighted by how many they share). A network that is itself a member of another
-network, or leads a measure, is not an actor: it has no type, and the ties through it are those
-of its own members.
+membership) and the actor graph (actors only; an edge where two actors share a network, a
+measure, a funding or an event, weighted by how many they share). A network that is itself a
+member of another network, or leads a measure, is not an actor: it has no type, and the ties
+through it are those of its own members.
 
 The same read carries what the viewer's diagram draws beyond that (webapp/network_graph.py):
 the roles of the memberships, every member and political body whether or not it is an actor
@@ -84,6 +93,44 @@ SELECT ?m ?measure ?label ?actor ?lead WHERE {
   UNION { ?measure ikg:partner ?actor . BIND (false AS ?lead) }
 }
 """
+
+# What a funding funds: an organisation, or an activity (a measure, or a project run as a
+# network); resolved to actors in read_network.
+FUNDINGS = """
+SELECT ?m ?funding ?funder ?funded WHERE {
+  ?funding a ikg:Funding ;
+           ikg:municipality ?m ;
+           ikg:funder ?funder .
+  { ?funding ikg:fundedOrganisation ?funded } UNION { ?funding ikg:fundedActivity ?funded }
+}
+"""
+
+EVENTS = """
+SELECT ?m ?event ?actor WHERE {
+  ?event a ikg:Event ;
+         ikg:municipality ?m .
+  { ?event ikg:organiser ?actor } UNION { ?event ikg:participant ?actor }
+}
+"""
+
+#: kinds of tie between actors: name (as ``--ties`` and the URL take it) → German label
+TIE_KINDS = {
+    "membership": "gemeinsame Mitgliedschaft in Netzwerk oder Gremium",
+    "measure": "gemeinsam getragene Maßnahme",
+    "funding": "Förderung (Fördernde ↔ Geförderte)",
+    "event": "gemeinsam veranstaltetes oder besuchtes Ereignis",
+}
+
+#: every kind counts unless a call says otherwise
+DEFAULT_TIES: tuple[str, ...] = tuple(TIE_KINDS)
+
+#: the attribute of an actor-graph edge that lists the groups of each kind
+_TIE_ATTRIBUTE = {
+    "membership": "networks",
+    "measure": "measures",
+    "funding": "fundings",
+    "event": "events",
+}
 
 #: the diagram's edges carry the roles the sources name
 ROLES = """
@@ -190,6 +237,18 @@ class Measure:
 
 
 @dataclass
+class Funding:
+    iri: str
+    funder: str
+    #: the actors it reaches (see _funded_actors)
+    funded: set[str] = field(default_factory=set)
+
+    @property
+    def participants(self) -> set[str]:
+        return self.funded | {self.funder}
+
+
+@dataclass
 class MunicipalityNetwork:
     """What the projection reads: plain records, keyed by IRI."""
 
@@ -197,6 +256,9 @@ class MunicipalityNetwork:
     actors: dict[str, Actor] = field(default_factory=dict)
     networks: dict[str, Network] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
+    fundings: dict[str, Funding] = field(default_factory=dict)
+    #: event → its organisers and participants
+    events: dict[str, set[str]] = field(default_factory=dict)
     #: every membership of the municipality as (member, organisation), also those in an
     #: organisation that is no network here
     memberships: list[tuple[str, str]] = field(default_factory=list)
@@ -284,8 +346,23 @@ def read_network(store: Store, slug: str) -> MunicipalityNetwork:
             measure.lead = str(actor)
         else:
             measure.partners.add(str(actor))
+    for _m, iri, funder, funded in sorted(select(FUNDINGS), key=_row_key):
+        funding = data.fundings.setdefault(str(iri), Funding(iri=str(iri), funder=str(funder)))
+        funding.funded |= _funded_actors(data, str(funded))
+    for _m, iri, actor in sorted(select(EVENTS), key=_row_key):
+        data.events.setdefault(str(iri), set()).add(str(actor))
     _read_drawn(data, select)
     return data
+
+
+def _funded_actors(data: MunicipalityNetwork, funded: str) -> set[str]:
+    """Who a funding reaches: a funded measure's lead and partners, a funded project's (a
+    network's) members, else the funded organisation itself."""
+    if funded in data.measures:
+        return data.measures[funded].participants
+    if funded in data.networks:
+        return set(data.networks[funded].members)
+    return {funded}
 
 
 def _read_drawn(data: MunicipalityNetwork, select: Callable[[str], list[tuple]]) -> None:
@@ -350,9 +427,39 @@ def membership_graph(data: MunicipalityNetwork) -> nx.Graph:
     return graph
 
 
-def actor_graph(data: MunicipalityNetwork) -> nx.Graph:
-    """Actors only; two are tied when they share a network or a measure. ``weight`` is how
-    many they share; ``networks`` and ``measures`` list which.
+def tie_kinds(names: Iterable[str] | str | None) -> tuple[str, ...]:
+    """The kinds of tie named (a list, or one text separated by commas), in TIE_KINDS order;
+    DEFAULT_TIES for None or an empty text.
+
+    Raises ValueError naming the unknown kind and the known ones.
+
+    >>> tie_kinds("event, membership")
+    ('membership', 'event')
+    >>> tie_kinds(None) == DEFAULT_TIES
+    True
+    """
+    if names is None:
+        return DEFAULT_TIES
+    if isinstance(names, str):
+        names = [name.strip() for name in names.split(",") if name.strip()]
+    names = [str(name).strip().casefold() for name in names]
+    if not names:
+        return DEFAULT_TIES
+    unknown = [name for name in names if name not in TIE_KINDS]
+    if unknown:
+        known = ", ".join(TIE_KINDS)
+        raise ValueError(
+            f"unbekannte Art von Verbindung '{unknown[0][:40]}'; bekannt sind: {known} "
+            f"(mehrere durch Komma getrennt). / unknown kind of tie '{unknown[0][:40]}'; "
+            f"known: {known} (comma-separated)."
+        )
+    return tuple(kind for kind in TIE_KINDS if kind in names)
+
+
+def actor_graph(data: MunicipalityNetwork, ties: Iterable[str] = DEFAULT_TIES) -> nx.Graph:
+    """Actors only; two are tied when they share a group of one of the ``ties`` kinds (a
+    network, a measure, a funding, an event). ``weight`` is how many they share; ``networks``,
+    ``measures``, ``fundings`` and ``events`` list which. Parts of organisations never tie.
 
     >>> data = MunicipalityNetwork("x")
     >>> for name in "abc":
@@ -364,14 +471,24 @@ def actor_graph(data: MunicipalityNetwork) -> nx.Graph:
     (2, ['n'])
     >>> graph.edges["b", "c"]["weight"], graph.edges["b", "c"]["measures"]
     (1, ['m'])
+    >>> actor_graph(data, ties=["membership"]).has_edge("b", "c")
+    False
     """
-    graph = nx.Graph(municipality=data.slug)
+    chosen = set(tie_kinds(list(ties)))
+    groups = {
+        "membership": ((n, net.members) for n, net in data.networks.items()),
+        "measure": ((m, measure.participants) for m, measure in data.measures.items()),
+        "funding": ((f, funding.participants) for f, funding in data.fundings.items()),
+        "event": ((e, members) for e, members in data.events.items()),
+    }
+    graph = nx.Graph(municipality=data.slug, ties=tuple(k for k in TIE_KINDS if k in chosen))
     for iri, actor in data.actors.items():
         graph.add_node(iri, **_actor_attributes(actor))
-    _tie(graph, ((n, net.members) for n, net in data.networks.items()), "networks")
-    _tie(graph, ((m, measure.participants) for m, measure in data.measures.items()), "measures")
+    for kind, attribute in _TIE_ATTRIBUTE.items():
+        if kind in chosen:
+            _tie(graph, groups[kind], attribute)
     for _a, _b, tie in graph.edges(data=True):
-        tie["weight"] = len(tie["networks"]) + len(tie["measures"])
+        tie["weight"] = sum(len(tie[attribute]) for attribute in _TIE_ATTRIBUTE.values())
     return graph
 
 
@@ -380,7 +497,7 @@ def _tie(graph: nx.Graph, groups: Iterable[tuple[str, set[str]]], kind: str) -> 
         actors = sorted(m for m in members if m in graph)
         for a, b in combinations(actors, 2):
             if not graph.has_edge(a, b):
-                graph.add_edge(a, b, networks=[], measures=[])
+                graph.add_edge(a, b, **{attribute: [] for attribute in _TIE_ATTRIBUTE.values()})
             graph.edges[a, b][kind].append(group)
 
 

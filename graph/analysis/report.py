@@ -1,8 +1,9 @@
 """The network analysis of one municipality, as a value: what `ikg analyse` prints and the
 viewer's panel shows.
 
-Actors are measured in the actor graph (tied by shared networks and measures), networks in the
-membership graph (actors and networks), action fields by the MSOs that reach them.
+Actors are measured in the actor graph (tied by shared networks, measures, fundings and events,
+or the kinds a call names), networks in the membership graph (actors and networks), action
+fields by the MSOs that reach them.
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ from graph.analysis.measures import (
     isolated,
 )
 from graph.analysis.projection import (
+    DEFAULT_TIES,
+    TIE_KINDS,
     MunicipalityNetwork,
     actor_graph,
     membership_graph,
     read_network,
+    tie_kinds,
 )
 from graph.analysis.reach import FieldReach, field_reach
-from graph.namespaces import short_id
+from graph.namespaces import municipality_iri, short_id
 from graph.results import to_csv, to_table
 from graph.store import QueryResult, Store
 
@@ -44,7 +48,8 @@ class ActorMeasures:
     collective: bool
     networks: int
     measures: int
-    #: how many other actors it is tied to, and through how many shared networks and measures
+    #: how many other actors it is tied to, and through how many shared groups (networks,
+    #: measures, fundings, events: the kinds counted)
     ties: int
     strength: int
     degree_centrality: float
@@ -76,6 +81,8 @@ class Analysis:
     communities: dict[int, list[str]] = field(default_factory=dict)
     ties: int = 0
     measures: int = 0
+    #: the kinds of tie counted (keys of TIE_KINDS)
+    tie_kinds: tuple[str, ...] = DEFAULT_TIES
 
     def actor(self, iri: str) -> ActorMeasures:
         return next(a for a in self.actors if a.iri == iri)
@@ -101,6 +108,7 @@ class Analysis:
         """Plain JSON: ids are the short ids of the viewer's URLs ('oberhausen/ki')."""
         return {
             "municipality": self.slug,
+            "tie_kinds": [{"kind": kind, "label": TIE_KINDS[kind]} for kind in self.tie_kinds],
             "counts": {
                 "actors": len(self.actors),
                 "msos": len(self.msos),
@@ -145,23 +153,37 @@ class Analysis:
         }
 
 
-def analyse(store: Store, slug: str) -> Analysis:
-    """Read one municipality from the store and measure it.
+def analyse(
+    store: Store, slug: str, ties: tuple[str, ...] | list[str] | str | None = None
+) -> Analysis:
+    """Read one municipality from the store and measure it, counting the kinds of tie named in
+    ``ties`` (see projection.tie_kinds; every kind by default).
 
-    Raises NotFoundError (listing the known municipalities) for an unknown ``slug``.
+    Raises NotFoundError (listing the known municipalities) for an unknown ``slug``, ValueError
+    for an unknown kind of tie.
     """
+    kinds = tie_kinds(ties)
     data = read_network(store, slug)
-    return analyse_network(data, field_reach(store, data))
+    return analyse_network(data, field_reach(store, data), ties=kinds)
 
 
-def analyse_network(data: MunicipalityNetwork, fields: list[FieldReach]) -> Analysis:
-    actors = actor_graph(data)
+def analyse_network(
+    data: MunicipalityNetwork,
+    fields: list[FieldReach],
+    ties: tuple[str, ...] | list[str] | str | None = None,
+) -> Analysis:
+    kinds = tie_kinds(ties)
+    actors = actor_graph(data, kinds)
     between = betweenness(actors)
     degree = degree_centrality(actors)
     eigen = eigenvector(actors)
     community = communities(actors)
     cut = set(articulation_points(actors))
-    found = brokers(actors, centrality=between)
+    # The municipality's own organisation stands for the administration as a whole (the
+    # sources name it where they name no unit); that it lies between others tells no one whom
+    # to keep informed, so it is measured like every actor but never listed as a broker.
+    city = str(municipality_iri(data.slug))
+    found = {iri: why for iri, why in brokers(actors, centrality=between).items() if iri != city}
     alone = set(isolated(actors))
     rows = [
         ActorMeasures(
@@ -197,6 +219,7 @@ def analyse_network(data: MunicipalityNetwork, fields: list[FieldReach]) -> Anal
         communities=dict(sorted(numbered.items())),
         ties=actors.number_of_edges(),
         measures=len(data.measures),
+        tie_kinds=kinds,
     )
 
 
@@ -296,8 +319,12 @@ def render_table(analysis: Analysis) -> str:
         f"MSOs), {counts['networks']} Netzwerke und Gremien, {counts['measures']} Maßnahmen, "
         f"{counts['ties']} Verbindungen zwischen Akteuren, {counts['communities']} "
         "Gemeinschaften.",
+        "Verbindungen gezählt aus: "
+        + "; ".join(TIE_KINDS[kind] for kind in analysis.tie_kinds)
+        + " (nicht: Teil der Verwaltung, Beratung derselben Vorlage).",
         "",
-        "Vermittler (hohe Vermittlung oder Gelenkstelle):",
+        "Vermittler (hohe Vermittlung oder Gelenkstelle; die Kommune selbst steht für die "
+        "ganze Verwaltung und zählt nicht als Vermittler):",
     ]
     lines += _section(
         ["label", "type", "betweenness", "reasons"],
@@ -309,7 +336,7 @@ def render_table(analysis: Analysis) -> str:
     )
     lines += [
         "",
-        "Isolierte MSOs (mit keinem anderen Akteur in einem Netzwerk oder einer Maßnahme):",
+        "Isolierte MSOs (mit keinem anderen Akteur auf eine der gezählten Arten verbunden):",
     ]
     lines += _section(
         ["id", "label"],

@@ -195,29 +195,37 @@ def funding_records(ctx: CityContext, measures: list[dict], mso_network: str) ->
 def event_records(ctx: CityContext, editions: Editions) -> list[dict]:
     rng = ctx.random
     msos = sorted(o.id for o in ctx.of_group("mso") if not o.isolated)
+    # Taking part in one event ties everyone there (graph.analysis): the conference brings
+    # together the bridging MSOs, whom the networks make brokers, rather than a random dozen
+    # that would tie the communities to each other at random.
+    bridging = sorted(
+        o.id for o in ctx.of_group("mso") if o.community == "verbindend" and not o.isolated
+    )
     welfare = [o.id for o in ctx.of_group("welfare")]
     year = editions.current_year - 1
     plans = [
-        (f"Integrationskonferenz {year}", "Konferenz", sorted(rng.sample(msos, 12)) + welfare),
+        (f"Integrationskonferenz {year}", "Konferenz", bridging + welfare),
         (
             f"Werkstattgespräch „{ctx.themes[0].label}“",
             "Workshop",
             sorted(rng.sample(msos, 5)) + welfare[:2],
         ),
-        ("Befragung der Migrantenselbstorganisationen", "Befragung", sorted(rng.sample(msos, 20))),
+        # those who answer a survey do not meet: the KI runs it, with no participants
+        ("Befragung der Migrantenselbstorganisationen", "Befragung", []),
     ]
     records = []
     for label, event_type, participants in plans:
-        records.append(
-            {
-                "id": ctx.new_id(label),
-                "label": label,
-                "type": event_type,
-                "date": _some_day(ctx, year),
-                "organiser": ["ki"],
-                "participants": participants,
-                "part_of": editions.current_id,
-                "sources": sources(),
-            }
-        )
+        record = {
+            "id": ctx.new_id(label),
+            "label": label,
+            "type": event_type,
+            "date": _some_day(ctx, year),
+            "organiser": ["ki"],
+            "participants": participants,
+            "part_of": editions.current_id,
+            "sources": sources(),
+        }
+        if not participants:
+            del record["participants"]
+        records.append(record)
     return records
