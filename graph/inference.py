@@ -39,6 +39,7 @@ from graph.namespaces import (
     PROV,
     RDF,
     RDFS,
+    REF,
     REFERENCE_GRAPH,
     inferred_graph,
     municipality_graph,
@@ -210,6 +211,16 @@ RULES: tuple[Rule, ...] = (
                 ?network ikg:actionField ?target ; a org:OrganizationalCollaboration .
                 ?membership org:organization ?network ; org:member ?actor .
               }
+              # the actors coverage counts: local, with an actor type; a network or project
+              # has none, and a municipality (a partner city of a cooperation) is no local
+              # partner (README, "What coverage and gaps count")
+              ?actor org:classification ?actorType .
+              FILTER (STRSTARTS(STR(?actorType), '"""
+        + str(REF)
+        + """actor-type/'))
+              FILTER NOT EXISTS { ?actor org:classification <"""
+        + str(REF)
+        + """actor-type/kommune> }
             }
             GROUP BY ?reference
           }
