@@ -94,6 +94,15 @@ def test_the_comparison_page_shows_the_counts_of_compare(embedded_store, queries
     assert f'data-measures="{measures}" data-actors="{actors}"' in page
 
 
+def test_the_comparison_says_keine_angaben_where_nothing_is_recorded(client) -> None:
+    """Leverkusen records no measures and no networks per field: its cells say so instead
+    of a count of 0 that reads like a finding."""
+    page = client.get("/vergleich").get_data(as_text=True)
+    assert 'data-measures="0" data-actors="0">keine Angaben</span>' in page
+    assert 'data-measures="0" data-actors="0">0 Maßnahmen' not in page
+    assert "2 Maßnahmen · 2 Akteure" in page  # Oberhausen, Arbeitsmarkt und Lebensunterhalt
+
+
 # -- every steering body is a body ---------------------------------------------------------
 
 STEERING_FORMS = (
