@@ -43,6 +43,7 @@ from graph.sources import read_sources
 from graph.sources.documents import check_passages, normalised
 from graph.validate import validate_graph
 from tests.conftest import DATA_DIR, FIXTURES
+from tests.editing import line_of, replace
 
 TESTSTADT = FIXTURES / "sources" / "teststadt"
 FILES = FIXTURES / "provenance"
@@ -66,19 +67,6 @@ def data(tmp_path: Path) -> Path:
 
 def city(data: Path) -> Path:
     return data / "teststadt"
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    content = path.read_text(encoding="utf-8")
-    assert old in content, f"{old!r} not in {path}"
-    path.write_text(content.replace(old, new, 1), encoding="utf-8")
-
-
-def line_of(path: Path, text: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if text in line:
-            return number
-    raise AssertionError(f"{text!r} not in {path}")
 
 
 def cite(data: Path, file: str, old_source: str, new_source: str) -> Path:

@@ -23,6 +23,7 @@ from graph.sources import read_sources
 from graph.sources.fields import MAX_PROBLEMS
 from graph.sources.loader import MAX_DEPTH, MAX_FILE_BYTES
 from tests.conftest import DATA_DIR, FIXTURES
+from tests.editing import line_of, replace
 
 TESTSTADT = FIXTURES / "sources" / "teststadt"
 #: memory a validating process may take: a few times what it needs (some 100 MB)
@@ -56,19 +57,6 @@ def data(tmp_path: Path) -> Path:
     shutil.copytree(DATA_DIR / "reference", folder / "reference")
     shutil.copytree(TESTSTADT, folder / "teststadt")
     return folder
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    content = path.read_text(encoding="utf-8")
-    assert old in content, f"{old!r} not in {path}"
-    path.write_text(content.replace(old, new, 1), encoding="utf-8")
-
-
-def line_of(path: Path, text: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if text in line:
-            return number
-    raise AssertionError(f"{text!r} not in {path}")
 
 
 def problems_of(data: Path) -> SourceError:

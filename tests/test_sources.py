@@ -12,6 +12,7 @@ import pytest
 from graph.errors import SourceError
 from graph.sources import Ref, read_sources
 from tests.conftest import DATA_DIR, FIXTURES
+from tests.editing import line_of, replace
 
 TESTSTADT = FIXTURES / "sources" / "teststadt"
 
@@ -23,19 +24,6 @@ def fixture_data(tmp_path: Path) -> Path:
     shutil.copytree(DATA_DIR / "reference", data / "reference")
     shutil.copytree(TESTSTADT, data / "teststadt")
     return data
-
-
-def line_of(path: Path, text: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if text in line:
-            return number
-    raise AssertionError(f"{text!r} not in {path}")
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    content = path.read_text(encoding="utf-8")
-    assert old in content, f"{old!r} not in {path}"
-    path.write_text(content.replace(old, new, 1), encoding="utf-8")
 
 
 def test_fixture_city_reads_with_resolved_references(fixture_data: Path) -> None:

@@ -64,6 +64,14 @@ def credentials_in_url(url: str, named_by: str) -> str | None:
     )
 
 
+def refused_redirect(error: urllib.error.HTTPError, url: str, named_by: str) -> str:
+    """The message for a redirect answer to a request to ``url`` (which is not followed);
+    closes the answer."""
+    location = error.headers.get("Location") if error.headers else None
+    error.close()
+    return redirect_refusal(url, error.code, location, named_by)
+
+
 def redirect_refusal(url: str, status: int, location: str | None, named_by: str) -> str:
     """The message for a redirect, which is never followed (see the module's docstring)."""
     shown = shown_url(url)

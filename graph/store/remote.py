@@ -37,7 +37,7 @@ from graph.store.http import (
     authorize,
     credentials_in_url,
     page_text,
-    redirect_refusal,
+    refused_redirect,
     shown_url,
     sparql_opener,
 )
@@ -250,9 +250,7 @@ class RemoteStore:
     def _explain_status(self, error: urllib.error.HTTPError) -> _Problem:
         url, status = self.shown_url, error.code
         if 300 <= status < 400:
-            location = error.headers.get("Location") if error.headers else None
-            error.close()
-            message = redirect_refusal(self.query_url, status, location, self.named_by)
+            message = refused_redirect(error, self.query_url, self.named_by)
             return _Problem(StoreError(message, http_status=502))
         page = page_text(error)
         if status in {401, 403}:

@@ -24,7 +24,7 @@ from graph.store.http import (
     authorize,
     credentials_in_url,
     page_text,
-    redirect_refusal,
+    refused_redirect,
     shown_url,
     sparql_opener,
 )
@@ -185,9 +185,7 @@ class UpdateEndpoint:
     def _explain_status(self, error: urllib.error.HTTPError) -> _Problem:
         url, status = self.shown_url, error.code
         if 300 <= status < 400:
-            location = error.headers.get("Location") if error.headers else None
-            error.close()
-            return _Problem(redirect_refusal(self.url, status, location, NAMED_BY), refused=True)
+            return _Problem(refused_redirect(error, self.url, NAMED_BY), refused=True)
         page = page_text(error)
         if status in {401, 403}:
             return _Problem(
