@@ -13,6 +13,9 @@ from graph.build import build
 from tests.test_provenance import OPARL_SOURCE, PAPER_URL, cite, data  # noqa: F401 - fixture
 from webapp import create_app
 
+# each test builds the provenance fixture (a HermiT check included)
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def client(data: Path, tmp_path: Path):  # noqa: F811 - the fixture imported above
