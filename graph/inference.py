@@ -189,7 +189,9 @@ RULES: tuple[Rule, ...] = (
                    ikg:referenceField ?reference ;
                    ikg:measureCount ?measureCount ; ikg:actorCount ?actorCount .""",
         condition="""
-          ?municipality a ikg:Municipality .
+          # the municipalities with their own data (a partner municipality states no
+          # ikg:fictional): the others record nothing to count
+          ?municipality a ikg:Municipality ; ikg:fictional ?fictional .
           GRAPH rules:context { ?reference a ikg:ReferenceActionField }
           OPTIONAL {
             SELECT ?reference (COUNT(DISTINCT ?measure) AS ?measures) WHERE {

@@ -173,6 +173,8 @@ class _MunicipalityMapper:
             return entity_iri(self.slug, ref)
         if ref.kind == kinds.MUNICIPALITY.name:
             return self.city
+        if ref.kind == kinds.PARTNER_MUNICIPALITY.name:
+            return municipality_iri(ref.id)
         kind = kinds.BY_NAME[ref.kind]
         if kind.reference:
             return REFERENCE_SCHEMES[kind][1](ref.id)
@@ -348,6 +350,19 @@ class _MunicipalityMapper:
         if record.get("url"):
             self.graph.add((subject, DCTERMS.source, URIRef(record.values["url"])))
         self.when(subject, record)
+
+    @maps(kinds.PARTNER_MUNICIPALITY)
+    def map_partner_municipality(self, record: Record) -> None:
+        # The partner's own IRI (as its folder in data/ would give it), not an entity of this
+        # municipality: one city, however many municipalities name it. This municipality
+        # states it (ikg:municipality), and it states no ikg:fictional, which only a
+        # municipality's own record does (it marks the municipalities whose data the graph holds).
+        partner = municipality_iri(record.id)
+        self.entity(
+            partner, (IKG.PartnerMunicipality, IKG.Municipality, ORG.FormalOrganization), record
+        )
+        self.graph.add((partner, ORG.classification, actor_type_iri("kommune")))
+        self.add(partner, IKG.officialKey, _literal(record.get("ags")))
 
     @maps(kinds.UNIT)
     def map_unit(self, record: Record) -> None:

@@ -47,6 +47,7 @@ class IKG(DefinedNamespace):
 
     # classes
     Municipality: URIRef
+    PartnerMunicipality: URIRef
     PoliticalBody: URIRef
     IntegrationConcept: URIRef
     ConceptEdition: URIRef

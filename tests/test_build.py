@@ -260,7 +260,12 @@ def test_cli_sparql_runs_reads_and_refuses_updates(runner) -> None:
     assert update.exit_code == 2
     assert "read-only" in update.output and "INSERT" in update.output
     construct = runner.invoke(
-        main, ["sparql", "CONSTRUCT { ?m a ikg:Municipality } WHERE { ?m a ikg:Municipality }"]
+        main,
+        [
+            "sparql",
+            "CONSTRUCT { ?m a ikg:Municipality } "
+            "WHERE { ?m a ikg:Municipality ; ikg:fictional ?fictional }",
+        ],
     )
     assert construct.exit_code == 0
     assert len(Graph().parse(data=construct.output, format="turtle")) == 3

@@ -98,7 +98,7 @@ def build_folders(stores: Path) -> list[str]:
 
 def municipalities(store: Path) -> int:
     result = EmbeddedStore(store).query(
-        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a ikg:Municipality }"
+        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a ikg:Municipality ; ikg:fictional ?f }"
     )
     return int(result.rows[0][0])  # type: ignore[arg-type]
 

@@ -93,14 +93,16 @@ def test_the_data_folder_is_left_untouched(example_store: Path) -> None:
 
 def test_errors_in_real_data_name_the_real_file(data_copy: Path) -> None:
     """The real folders are linked into the temporary folder; a message still names data/."""
-    actors = data_copy / "oberhausen" / "actors.yaml"
-    actors.write_text(
-        actors.read_text(encoding="utf-8").replace("type: kommune", "type: komune", 1),
+    partners = data_copy / "oberhausen" / "partner-municipalities.yaml"
+    partners.write_text(
+        partners.read_text(encoding="utf-8").replace("label: Bochum", "label: [Bochum]", 1),
         encoding="utf-8",
     )
     result = CliRunner().invoke(main, ["validate", "--with-example", "--data", str(data_copy)])
     assert result.exit_code == 1
-    assert re.search(r"data/oberhausen/actors\.yaml:\d+: \[bochum\]", result.output), result.output
+    assert re.search(
+        r"data/oberhausen/partner-municipalities\.yaml:\d+: \[bochum\]", result.output
+    ), result.output
     assert "ikg-beispielstadt" not in result.output
 
 

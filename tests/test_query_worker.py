@@ -19,7 +19,8 @@ from graph.store.workers import QueryTimeout, QueryTooLarge, QueryWorkers
 # worker processes are started, killed and timed out here
 pytestmark = pytest.mark.slow
 
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?m a ikg:Municipality }"
+# the municipalities with their own data (a partner municipality states no ikg:fictional)
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?m a ikg:Municipality ; ikg:fictional ?f }"
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,10 @@ from collections import defaultdict
 from typing import Any
 
 from flask import Blueprint, request
+from rdflib import URIRef
 
 from graph.errors import QueryError
+from graph.namespaces import short_id
 from webapp.entities import municipalities, named_query
 from webapp.links import entity_url, slug_of
 from webapp.pages import page, render
@@ -139,6 +141,7 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
                 item["members"].sort(key=lambda m: str(m["label"]).casefold())
     return {
         "municipalities": cities,
+        "cooperations": cooperations(),
         "fictional_included": with_fictional,
         "fictional_hidden": [{"slug": c["slug"], "label": c["label"]} for c in hidden],
         "reference_fields": rows,
@@ -148,3 +151,35 @@ def comparison(with_fictional: bool) -> dict[str, Any]:
         },
         "match_symbols": {k: {"symbol": s, "meaning": m} for k, (s, m) in MATCH_SYMBOLS.items()},
     }
+
+
+def cooperations(member: URIRef | None = None) -> list[dict[str, Any]]:
+    """The cooperations of municipalities (page query cooperations), each with the
+    municipality whose sources name it and its member municipalities, marked where the graph
+    holds no data of their own; only those ``member`` belongs to, if given."""
+    bindings = {} if member is None else {"member": member}
+    found: dict[str, dict[str, Any]] = {}
+    for row in select(page_sparql("cooperations"), **bindings):
+        item = found.setdefault(
+            str(row["cooperation"]),
+            {
+                "iri": row["cooperation"],
+                "label": row["label"],
+                "url": entity_url(row["cooperation"]),
+                "id": short_id(str(row["cooperation"])),
+                "named_by": {"label": row["mLabel"], "url": entity_url(row["m"])},
+                "members": [],
+            },
+        )
+        if member is not None:
+            continue
+        item["members"].append(
+            {
+                "iri": row["member"],
+                "label": row["memberLabel"],
+                "url": entity_url(row["member"]),
+                "role": row["role"],
+                "has_data": row["hasData"] is not None and row["hasData"].toPython() is True,
+            }
+        )
+    return list(found.values())

@@ -9,7 +9,8 @@ from typing import Any
 from flask import Blueprint, request
 from rdflib import Literal
 
-from graph.errors import IkgError, QueryError
+from graph.errors import IkgError, NotFoundError, QueryError
+from graph.namespaces import ID_PATTERN, municipality_iri
 from webapp.entities import (
     action_fields,
     counts,
@@ -34,6 +35,7 @@ SECTIONS = (
     "Gremium",
     "Organisation",
     "Netzwerk",
+    "Partnerkommune",
     "Integrationskonzept",
     "Konzeptfassung",
     "Ziel",
@@ -102,7 +104,14 @@ def _city_summaries() -> list[dict[str, Any]]:
 
 @page(blueprint, "/kommune/<slug>", endpoint="municipality")
 def municipality_page(fmt: str, slug: str):
-    city = municipality(slug)
+    try:
+        city = municipality(slug)
+    except NotFoundError:
+        # another municipality that only others' sources name (a partner in a cooperation)
+        partner = partner_municipality(slug)
+        if partner is None:
+            raise
+        return render(fmt, "start/partner.html", partner)
     numbers = dict(counts_of_all().get(slug) or NO_COUNTS)
     fields = action_fields(slug)
     numbers["action_fields"] = len(fields)
@@ -130,6 +139,32 @@ def municipality_page(fmt: str, slug: str):
         "sections": {kind: sections[kind] for kind in SECTIONS if sections.get(kind)},
     }
     return render(fmt, "start/municipality.html", data, city=city)
+
+
+def partner_municipality(slug: str) -> dict[str, Any] | None:
+    """A municipality whose own data the graph does not hold, as other municipalities name it:
+    who names it, and the networks and cooperations it is a member of there; None if no one
+    does."""
+    if not ID_PATTERN.match(slug):
+        return None
+    rows = select(page_sparql("partner-municipality"), partner=municipality_iri(slug))
+    if not rows:
+        return None
+    named_by: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        source = named_by.setdefault(
+            str(row["m"]),
+            {"label": row["mLabel"], "url": entity_url(row["m"]), "memberships": []},
+        )
+        if row["network"] is not None:
+            membership = {
+                "label": row["networkLabel"],
+                "url": entity_url(row["network"]),
+                "role": row["role"],
+            }
+            if membership not in source["memberships"]:
+                source["memberships"].append(membership)
+    return {"slug": slug, "label": rows[0]["label"], "named_by": list(named_by.values())}
 
 
 @page(blueprint, "/suche")

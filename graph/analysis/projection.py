@@ -56,6 +56,9 @@ SELECT ?m ?actor ?label ?type ?typeLabel ?collective WHERE {
   OPTIONAL { ?type skos:prefLabel ?typeLabel }
   OPTIONAL { ?actor ikg:collective ?collective }
   FILTER NOT EXISTS { ?actor a org:OrganizationalCollaboration }
+  # another municipality (a partner in a cooperation) is drawn as a member, not analysed as
+  # one of the municipality's actors
+  FILTER NOT EXISTS { ?actor a ikg:PartnerMunicipality }
 }
 """
 
@@ -183,8 +186,8 @@ SELECT ?m ?network ?field ?label WHERE {
 
 MUNICIPALITIES = """
 SELECT ?m ?fictional WHERE {
-  ?m a ikg:Municipality .
-  OPTIONAL { ?m ikg:fictional ?fictional }
+  # with their own data: a partner municipality states no ikg:fictional
+  ?m a ikg:Municipality ; ikg:fictional ?fictional .
 }
 """
 

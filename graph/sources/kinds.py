@@ -85,6 +85,16 @@ MUNICIPALITY = Kind(
     schema.MUNICIPALITY_FILE,
     None,
 )
+PARTNER_MUNICIPALITY = Kind(
+    schema.PARTNER_MUNICIPALITY,
+    IKG.PartnerMunicipality,
+    "Partnerkommune",
+    "Partnerkommunen",
+    "partner municipality",
+    "partner-municipalities.yaml",
+    "municipalities",
+    counted=True,
+)
 UNIT = Kind(
     schema.UNIT,
     ORG.OrganizationalUnit,
@@ -298,6 +308,8 @@ ORGANISATION_FORM = Kind(
 
 #: every kind, in the order the build counts them and the viewer names entities
 KINDS: tuple[Kind, ...] = (
+    # a partner municipality is an ikg:Municipality too, and named by its more specific class
+    PARTNER_MUNICIPALITY,
     MUNICIPALITY,
     UNIT,
     BODY,
@@ -324,8 +336,13 @@ BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 
 #: the kinds whose records stand at the top of a municipality's file, each mapped by its own
 #: mapper, in file order: municipality.yaml first
-TOP_LEVEL: tuple[Kind, ...] = tuple(
-    kind for kind in KINDS if not kind.nested and not kind.reference
+TOP_LEVEL: tuple[Kind, ...] = (
+    MUNICIPALITY,
+    *(
+        kind
+        for kind in KINDS
+        if not kind.nested and not kind.reference and kind is not MUNICIPALITY
+    ),
 )
 #: the reference schemes, in data/reference/
 REFERENCE_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind.reference)

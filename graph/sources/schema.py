@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Kinds of record that are organisations, i.e. can be a member, a lead or a partner.
-ORGANISATION_KINDS = ("municipality", "unit", "body", "actor", "network")
+ORGANISATION_KINDS = ("municipality", "unit", "body", "actor", "network", "partner-municipality")
 ORGANISATION_FORM_KINDS = ("verwaltung", "gremium", "netzwerk", "steuerung")
 
 MEASURE_STATUSES = ("geplant", "laufend", "abgeschlossen", "unbekannt")
@@ -162,6 +162,17 @@ ACTOR = _spec(
     DESCRIPTION,
     Field("collective", "bool"),
     Field("count_text", "label"),
+)
+
+# Another municipality, as this municipality's sources name it: a partner in a cooperation of
+# municipalities (Integration.Interkommunal), not a local actor. Its id is the slug its own
+# folder in data/ has or would have, so that both name the same municipality in the graph.
+PARTNER_MUNICIPALITY = _spec(
+    "partner-municipality",
+    LABEL,
+    ALT_LABELS,
+    Field("ags", "ags"),
+    DESCRIPTION,
 )
 
 MEMBER = _spec(

@@ -27,9 +27,12 @@ from webapp.store import get_store
 
 DEFAULT_QUERY = """\
 # Die Präfixe ikg:, org:, skos:, prov:, dcterms: … sind vordefiniert.
-SELECT ?kommune ?name WHERE {
+# Die Kommunen mit eigenen Daten (Partnerkommunen, die nur andere nennen, haben kein
+# ikg:fictional):
+SELECT ?kommune ?name ?fiktiv WHERE {
   ?kommune a ikg:Municipality ;
-           skos:prefLabel ?name .
+           skos:prefLabel ?name ;
+           ikg:fictional ?fiktiv .
 }
 ORDER BY ?name
 """
