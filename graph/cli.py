@@ -17,6 +17,8 @@ from pathlib import Path
 import click
 
 from graph.errors import IkgError, SourceError
+from graph.importing.oparl.command import oparl_command
+from graph.importing.table.command import table_command
 from graph.settings import Settings
 
 FORMAT_CHOICE = click.Choice(["table", "csv", "json"])
@@ -31,28 +33,43 @@ def _progress(message: str) -> None:
         click.echo(message, err=True)
 
 
-def report_error(error: IkgError) -> None:
-    """An IkgError as the command line shows it, on stderr."""
+STORE_UNCHANGED = (
+    "Nichts wurde gespeichert; der bisherige Store ist unverändert. "
+    "Nothing was stored; the previous store is unchanged."
+)
+DATA_UNCHANGED = (
+    "Nichts wurde geschrieben; die Daten sind unverändert. "
+    "Nothing was written; the data are unchanged."
+)
+
+
+def report_error(error: IkgError, unchanged: str = STORE_UNCHANGED) -> None:
+    """An IkgError as the command line shows it, on stderr; for data that do not conform,
+    ``unchanged`` says what was left as it was."""
     if isinstance(error, SourceError):
-        click.echo(str(error), err=True)
-        click.echo(
-            "Nichts wurde gespeichert; der bisherige Store ist unverändert. "
-            "Nothing was stored; the previous store is unchanged.",
-            err=True,
-        )
+        click.echo(_printable(str(error)), err=True)
+        click.echo(unchanged, err=True)
     else:
-        click.echo(f"Fehler: {error}", err=True)
+        click.echo(f"Fehler: {_printable(str(error))}", err=True)
+
+
+def _printable(message: str) -> str:
+    # a message may quote what a server or a file sent: no escape sequence reaches the terminal
+    return "".join(c if c.isprintable() or c in "\n\t" else "\ufffd" for c in message)
 
 
 class IkgGroup(click.Group):
     """The `ikg` group: a command that raises an IkgError ends with its message and its exit
     code (1 the data does not conform, 2 usage or load error), never a traceback."""
 
+    #: what a command of the group leaves unchanged when the data do not conform
+    unchanged = STORE_UNCHANGED
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except IkgError as error:
-            report_error(error)
+            report_error(error, self.unchanged)
             ctx.exit(error.exit_code)
 
     def with_commands(self, *commands: click.Command) -> IkgGroup:
@@ -550,6 +567,55 @@ def generate(count: int, seed: int, out_dir: Path, force: bool) -> None:
         f"({time.perf_counter() - started:.1f} s). Bauen: ikg build --data {out_dir} "
         "--store PATH"
     )
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--name", required=True, help='The municipality\'s name, e.g. "Stadt Musterstadt".')
+@click.option("--ags", default=None, help="Amtlicher Gemeindeschlüssel, 8 digits (05119000).")
+@click.option(
+    "--state", default=None, help="The Land (default: from the AGS), e.g. Nordrhein-Westfalen."
+)
+@_data_option
+def new(slug: str, name: str, ags: str | None, state: str | None, data_dir: Path | None) -> None:
+    """Create the folder of a new municipality, SLUG: municipality.yaml and an empty,
+    commented file for each kind of record. `ikg validate` passes on it.
+
+    \b
+    ikg new musterstadt --name "Stadt Musterstadt" --ags 05999000
+    """
+    from graph.importing.new import create_municipality
+
+    folder = create_municipality(
+        data_dir or _settings().data_dir, slug, name=name, ags=ags, state=state
+    )
+    files = sorted(path.name for path in folder.iterdir() if path.is_file())
+    click.echo(
+        f"Neue Kommune {name} angelegt in {folder}/ ({len(files)} Dateien: {', '.join(files)})."
+    )
+    click.echo(
+        "Weiter: Quelldokumente in municipality.yaml eintragen, Akteure mit 'ikg import table' "
+        "übernehmen, dann 'ikg validate' und 'ikg build'."
+    )
+
+
+class ImportGroup(IkgGroup):
+    """`ikg import`: an import writes data, not the store."""
+
+    unchanged = DATA_UNCHANGED
+
+
+@main.group("import", cls=ImportGroup)
+def import_group() -> None:
+    """Bring a municipality's own data in: its council information system (OParl) or its
+    tables (CSV, Excel, ODS). Each import writes source files under data/<slug>/ only after
+    everything it read passed the checks; --dry-run shows what it would write."""
+
+
+# `ikg import oparl` and `ikg import table` are defined with their importers (graph/importing/)
+# and added here.
+import_group.add_command(table_command)
+import_group.add_command(oparl_command)
 
 
 if __name__ == "__main__":

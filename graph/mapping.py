@@ -537,6 +537,16 @@ class _MunicipalityMapper:
             )
         for order, consultation in enumerate(record.children("consultations"), start=1):
             self.map_consultation(paper, order, consultation)
+        for number, file_record in enumerate(record.children("files"), start=1):
+            # a link to the file as the council information system publishes it, never its
+            # contents (OParl Paper.mainFile, auxiliaryFile)
+            node = sub_iri(paper, "file", number)
+            self.graph.add((paper, DCTERMS.hasPart, node))
+            self.graph.add((node, RDF.type, IKG.PaperFile))
+            self.graph.add((node, IKG.municipality, self.city))
+            self.graph.add((node, SKOS.prefLabel, de(file_record.values["name"])))
+            self.graph.add((node, DCTERMS.source, URIRef(file_record.values["url"])))
+            self.cite(node, record)
 
     def map_consultation(self, paper: URIRef, order: int, record: Record) -> None:
         node = sub_iri(paper, "consultation", order)
@@ -547,12 +557,14 @@ class _MunicipalityMapper:
         self.graph.add((node, IKG.body, self.iri(body)))
         self.graph.add((node, IKG.order, Literal(order)))
         self.graph.add((node, IKG.roleLabel, de(record.values["role"])))
-        self.graph.add((node, IKG.authoritative, Literal(record.values["authoritative"])))
+        # unknown for some imported consultations: then the graph states nothing
+        if record.get("authoritative") is not None:
+            self.graph.add((node, IKG.authoritative, Literal(record.values["authoritative"])))
         if record.get("public") is not None:
             self.graph.add((node, IKG.public, Literal(record.values["public"])))
         self.when(node, record)
         date = record.get("date")
-        when = german_date(date) if date else record.get("when", "ohne Datum")
+        when = german_date(date) if date else record.get("when", "Datum unbekannt")
         label = f"{record.values['role']}: {self.label_of(body)}, {when}"
         self.graph.add((node, SKOS.prefLabel, de(label)))
         self.add(node, IKG.result, _german(record.get("result")))

@@ -60,6 +60,7 @@ class IKG(DefinedNamespace):
     Funding: URIRef
     Paper: URIRef
     Consultation: URIRef
+    PaperFile: URIRef
     Event: URIRef
     SourceDocument: URIRef
     Source: URIRef

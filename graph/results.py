@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -102,7 +103,7 @@ def _csv_cell(term: Node | None) -> str:
         return ""
     if isinstance(term, BNode):
         return f"_:{term}"
-    return spreadsheet_safe(str(term))
+    return str(term)
 
 
 def to_csv(result: QueryResult) -> str:
@@ -118,11 +119,18 @@ def to_csv(result: QueryResult) -> str:
     """
     if result.boolean is not None:
         return "true" if result.boolean else "false"
+    return csv_text(
+        [result.variables, *([_csv_cell(value) for value in row] for row in result.rows)]
+    )
+
+
+def csv_text(rows: Iterable[Sequence[str]], *, delimiter: str = ",") -> str:
+    """Rows of text as CSV (RFC 4180 quoting, CRLF line ends), each cell ``spreadsheet_safe``:
+    query results (``to_csv``) and the tables an import keeps (graph/importing/table/)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_csv_cell(value) for value in row])
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return buffer.getvalue()
 
 

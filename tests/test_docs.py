@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from graph.importing.oparl.client import environment_variables as oparl_variables
 from graph.settings import PROJECT_ROOT, environment_variables
 from graph.sources.kinds import ALL_SPECS
 from webapp.cli import main
@@ -14,7 +15,7 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 DATA_README = (PROJECT_ROOT / "data" / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("variable", environment_variables())
+@pytest.mark.parametrize("variable", environment_variables() + oparl_variables())
 def test_every_setting_is_documented(variable: str) -> None:
     assert f"`{variable}`" in README
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import doctest
+import os
 import shutil
 from pathlib import Path
 
@@ -138,3 +139,19 @@ def test_a_key_the_kind_does_not_have_is_refused(tmp_path: Path) -> None:
     with pytest.raises(WriteError):
         write_records(tmp_path, "membership", [{"member": "ki"}])
     assert not (tmp_path / "events.yaml").exists()
+
+
+def test_written_files_keep_their_mode_and_new_ones_are_readable_by_others(tmp_path: Path) -> None:
+    # a data folder colleagues share: mkstemp's own mode (0600) would lock them out
+    kept = tmp_path / "kept.yaml"
+    kept.write_text("a: 1\n")
+    kept.chmod(0o640)
+    writing.replace_file(kept, b"a: 2\n")
+    assert kept.read_bytes() == b"a: 2\n" and kept.stat().st_mode & 0o777 == 0o640
+    old_umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.yaml"
+        writing.replace_file(fresh, b"b: 1\n")
+    finally:
+        os.umask(old_umask)
+    assert fresh.stat().st_mode & 0o777 == 0o644

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint
 
 from graph.errors import NotFoundError
@@ -16,6 +18,15 @@ blueprint = Blueprint("papers", __name__)
 
 def boolean(term) -> bool | None:
     return None if term is None else bool(term.toPython())
+
+
+def in_meeting_order(steps: Iterable[dict]) -> list[dict]:
+    """The Beratungsfolge as it ran: by meeting date, consultations without a known date last
+    (each in the order its source lists it); ``position`` numbers them as shown."""
+    ordered = sorted(steps, key=lambda s: (s["date"] is None, str(s["date"] or ""), s["order"]))
+    for position, step in enumerate(ordered, start=1):
+        step["position"] = position
+    return ordered
 
 
 @page(blueprint, "/vorlage/<slug>/<paper_id>", endpoint="consultations")
@@ -71,6 +82,6 @@ def consultations(fmt: str, slug: str, paper_id: str):
             else {"label": head["concernsLabel"], "url": entity_url(head["concerns"])},
             "url": entity_url(paper),
         },
-        "consultations": sorted(steps.values(), key=lambda s: s["order"]),
+        "consultations": in_meeting_order(steps.values()),
     }
     return render(fmt, "papers/consultations.html", data, city=city)

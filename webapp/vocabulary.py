@@ -50,6 +50,8 @@ PREDICATE_NAMES: dict[URIRef, tuple[str, str]] = {
     DCTERMS.identifier: ("Nummer", ""),
     DCTERMS.date: ("Datum", ""),
     DCTERMS.isPartOf: ("Teil von", "umfasst"),
+    # only a paper's files use it (ikg:PaperFile)
+    DCTERMS.hasPart: ("Datei", "Datei von"),
     DCTERMS.isVersionOf: ("Fassung von", "Fassung"),
     DCTERMS.hasVersion: ("Fassung", "Fassung von"),
     DCTERMS.replaces: ("ersetzt", "ersetzt durch"),

@@ -68,7 +68,7 @@ from graph.sources.fields import (
 )
 from graph.sources.kinds import Kind
 from graph.sources.loader import LocatedDict, LocatedList
-from graph.sources.records import Municipality, Record, ReferenceSchemes
+from graph.sources.records import Municipality, OParlCitation, Record, ReferenceSchemes
 
 #: the kinds a reference may name in data/reference/ rather than in the municipality's files
 REFERENCE_KINDS = tuple(kind.name for kind in kinds.REFERENCE_KINDS)
@@ -348,6 +348,39 @@ class RecordChecks:
             for part in [record, *own_parts]:
                 self.check_period(part)
                 citations.check(part)
+                if part.kind == kinds.CONSULTATION.name:
+                    self.check_consultation(part)
+
+    def check_consultation(self, record: Record) -> None:
+        """A curated consultation states its meeting's day and whether the body decides; one
+        that cites an OParl object may leave either unknown, as council information systems
+        do (a consultation without a meeting, no `authoritative`): the graph then states
+        nothing, rather than a guess."""
+        if any(isinstance(source, OParlCitation) for source in record.sources):
+            return
+        for name, hint in (
+            (
+                "date",
+                "das Datum der Sitzung angeben (YYYY-MM-DD); nennt das Dokument keinen Tag, es "
+                "im Ratsinformationssystem nachsehen / give the meeting's date (YYYY-MM-DD); "
+                "where the document gives no day, look it up in the council information system",
+            ),
+            (
+                "authoritative",
+                "true angeben, wenn das Gremium entscheidet, sonst false / give true where the "
+                "body decides, else false",
+            ),
+        ):
+            if record.get(name) is None:
+                self.sink.problem(
+                    f"Pflichtangabe '{name}' fehlt (nur eine Beratung, die ein OParl-Objekt "
+                    f"zitiert, darf sie offen lassen) / required key '{name}' is missing (only "
+                    "a consultation that cites an OParl object may leave it open)",
+                    record.file,
+                    record.line,
+                    record_id=record.id,
+                    hint=hint,
+                )
 
     def check_period(self, record: Record) -> None:
         start, end = record.get("from"), record.get("until")

@@ -242,6 +242,16 @@ CONSULTATION = Kind(
     part_of=("paper",),
     counted=True,
 )
+PAPER_FILE = Kind(
+    schema.PAPER_FILE,
+    IKG.PaperFile,
+    "Datei",
+    "Dateien",
+    "file of a council paper",
+    None,
+    "files",
+    part_of=("paper",),
+)
 EVENT = Kind(
     schema.EVENT,
     IKG.Event,
@@ -325,6 +335,7 @@ KINDS: tuple[Kind, ...] = (
     FUNDING,
     PAPER,
     CONSULTATION,
+    PAPER_FILE,
     EVENT,
     DOCUMENT,
     ACTOR,

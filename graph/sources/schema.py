@@ -14,7 +14,22 @@ ORGANISATION_FORM_KINDS = ("verwaltung", "gremium", "netzwerk", "steuerung")
 
 MEASURE_STATUSES = ("geplant", "laufend", "abgeschlossen", "unbekannt")
 GOAL_LEVELS = ("Leitziel", "Strategisches Ziel", "Ziel")
-PAPER_TYPES = ("Beschlussvorlage", "Vorlage", "Mitteilungsvorlage", "Drucksache")
+#: the kinds of council paper; graph/importing/oparl/records.py maps the words real council
+#: information systems use (OParl paperType) onto these
+PAPER_TYPES = (
+    "Beschlussvorlage",
+    "Vorlage",
+    "Mitteilungsvorlage",
+    "Drucksache",
+    "Informationsvorlage",
+    "Antrag",
+    "Anfrage",
+    "Beantwortung einer Anfrage",
+    "Stellungnahme",
+    "Bericht",
+)
+#: a consultation's role where the council information system names none
+UNKNOWN_ROLE = "unbekannt"
 EVENT_TYPES = (
     "Konferenz",
     "Workshop",
@@ -285,14 +300,27 @@ FUNDING = _spec(
 CONSULTATION = _spec(
     "consultation",
     Field("body", "ref", required=True, targets=("body", "unit", "network")),
-    # the date of the meeting (OParl: a consultation's date is its meeting's start)
-    Field("date", "date", required=True),
+    # the date of the meeting (OParl: a consultation's date is its meeting's start); date and
+    # authoritative may be unknown only for a consultation that cites an OParl object (a
+    # council information system lists consultations without a meeting): graph/sources/checks.py
+    Field("date", "date"),
     WHEN,
     Field("role", "label", required=True),
-    Field("authoritative", "bool", required=True),
+    Field("authoritative", "bool"),
     Field("public", "bool"),
     Field("result", "text"),
     has_id=False,
+)
+
+# A file of a paper in the council information system (OParl File): its name and where it is
+# published; never its contents.
+PAPER_FILE = _spec(
+    "paper-file",
+    Field("name", "label", required=True),
+    Field("url", "url", required=True),
+    has_id=False,
+    cites_sources=False,  # the paper that lists it cites the OParl object
+    label_field="name",
 )
 
 PAPER = _spec(
@@ -306,6 +334,7 @@ PAPER = _spec(
     Field("concerns", "ref", targets=("edition", "concept")),
     DESCRIPTION,
     Field("consultations", "records", required=True, spec=CONSULTATION),
+    Field("files", "records", spec=PAPER_FILE),
     label_field="title",
 )
 

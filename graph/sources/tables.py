@@ -89,7 +89,11 @@ def _csv_rows(data: bytes) -> int:
     except csv.Error:
         dialect = csv.excel
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        # only the separator is taken from the sniffer: spreadsheet programs quote with '"',
+        # and a guessed "'" (a cell kept as text starts with one) would merge rows
+        rows = list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter, quotechar='"')
+        )
     except csv.Error as error:
         raise TableError(
             f"ist keine lesbare CSV-Datei ({error})",

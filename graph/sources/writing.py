@@ -315,6 +315,162 @@ def update_text(text: str, key: str, records: Sequence[Mapping[str, Any]]) -> st
     return "".join(lines)
 
 
+def remove_records(folder: Path, kind: Kind | str, ids: Sequence[str]) -> bool:
+    r"""Remove the records of ``kind`` with these ids from their file in ``folder`` (with the
+    comments just above each), keeping every other byte; return whether the file changed.
+
+    >>> from tempfile import TemporaryDirectory
+    >>> with TemporaryDirectory() as folder:
+    ...     path = Path(folder, "events.yaml")
+    ...     _ = path.write_text("events:\n  - id: a\n    label: A\n  # weg / gone\n"
+    ...                         "  - id: b\n    label: B\n")
+    ...     remove_records(Path(folder), "event", ["b", "c"])
+    ...     print(path.read_text(), end="")
+    True
+    events:
+      - id: a
+        label: A
+    """
+    kind = BY_NAME[kind] if isinstance(kind, str) else kind
+    if kind.file is None or kind.key is None or kind.nested or kind.reference:
+        raise WriteError(
+            f"{kind.name}-Einträge stehen in keiner eigenen Datei / {kind.name} records are not "
+            "written on their own"
+        )
+    path = folder / kind.file
+    if not ids or not path.exists():
+        return False
+    text = path.read_text(encoding="utf-8")
+    document = parse_yaml(text) if text.strip() else None
+    existing = document.get(kind.key) if isinstance(document, LocatedDict) else None
+    if not isinstance(existing, LocatedList) or not existing:
+        return False
+    wanted = set(ids)
+    positions = [
+        position
+        for position, item in enumerate(existing)
+        if isinstance(item, LocatedDict) and item.get("id") in wanted
+    ]
+    if not positions:
+        return False
+    lines = text.splitlines(keepends=True)
+    if _is_flow(lines, document.line_of(kind.key)):
+        kept = [_plain(item) for item in existing if _plain(item).get("id") not in wanted]
+        start = document.line_of(kind.key) - 1
+        lines[start : _end_of_key(lines, document, kind.key)] = _block(kind.key, kept)
+    else:
+        starts = [existing.line_of(position) - 1 for position in range(len(existing))]
+        begins = [_back_over_comments(lines, start) for start in starts]
+        ends = begins[1:] + [_back_over_comments(lines, _end_of_key(lines, document, kind.key))]
+        for position in reversed(positions):
+            lines[begins[position] : ends[position]] = []
+        if len(positions) == len(existing):
+            # an empty list is written as one, not as a key without value (null)
+            at = document.line_of(kind.key) - 1
+            lines[at] = f"{kind.key}: []\n"
+    updated = "".join(lines)
+    found = parse_yaml(updated).get(kind.key) or []
+    if any(isinstance(item, Mapping) and item.get("id") in wanted for item in found):
+        raise WriteError(
+            "die Einträge ließen sich nicht entfernen / the records would not be removed"
+        )
+    _replace_file(path, updated)
+    return True
+
+
+def append_nested(
+    folder: Path, kind: Kind | str, record_id: str, key: str, items: Sequence[Mapping[str, Any]]
+) -> bool | None:
+    r"""Add ``items`` at the end of the list of nested records under ``key`` (a network's
+    members) of the record ``record_id``, keeping every other byte of the file; return whether
+    the file changed, or None where the list is written in a way this cannot add to (then
+    write the whole record with ``write_records``).
+
+    >>> from tempfile import TemporaryDirectory
+    >>> source = {"table": "tabellen/liste.csv", "row": 3}
+    >>> with TemporaryDirectory() as folder:
+    ...     path = Path(folder, "networks.yaml")
+    ...     _ = path.write_text("networks:\n  - id: ak\n    members:\n      # von Hand\n"
+    ...                         "      - member: ki\n        sources: [{office: ki, date: "
+    ...                         "2024-03-01}]\n    label: AK\n")
+    ...     append_nested(Path(folder), "network", "ak", "members",
+    ...                   [{"member": "verein", "sources": [source]}])
+    ...     print(path.read_text(), end="")
+    True
+    networks:
+      - id: ak
+        members:
+          # von Hand
+          - member: ki
+            sources: [{office: ki, date: 2024-03-01}]
+          - member: verein
+            sources:
+              - {table: tabellen/liste.csv, row: 3}
+        label: AK
+    """
+    kind = BY_NAME[kind] if isinstance(kind, str) else kind
+    field = kind.spec.field(key)
+    if kind.file is None or kind.key is None or field is None or field.spec is None:
+        raise WriteError(f"{kind.name}-Einträge haben keine Liste '{key}' / have no list '{key}'")
+    if not items:
+        return False
+    path = folder / kind.file
+    text = path.read_text(encoding="utf-8")
+    document = parse_yaml(text)
+    records = document.get(kind.key) if isinstance(document, LocatedDict) else None
+    if not isinstance(records, LocatedList):
+        return None
+    position = next(
+        (
+            p
+            for p, item in enumerate(records)
+            if isinstance(item, LocatedDict) and item.get("id") == record_id
+        ),
+        None,
+    )
+    if position is None:
+        return None
+    record = records[position]
+    existing = record.get(key)
+    if key not in record or not isinstance(existing, LocatedList):
+        return None
+    ordered = [_ordered(item, field.spec) for item in items]
+    lines = text.splitlines(keepends=True)
+    key_line = record.line_of(key)
+    key_indent = len(lines[key_line - 1]) - len(lines[key_line - 1].lstrip(" "))
+    if not existing:
+        if lines[key_line - 1].strip() != f"{key}: []":
+            return None
+        rendered: list[str] = []
+        _mapping({key: ordered}, key_indent, rendered)
+        lines[key_line - 1 : key_line] = [line + "\n" for line in rendered]
+    else:
+        if _is_flow(lines, key_line):
+            return None
+        later = [line for other, line in record.key_lines.items() if line > key_line]
+        if later:
+            end = min(later) - 1
+        elif position + 1 < len(records):
+            end = records.line_of(position + 1) - 1
+        else:
+            end = _end_of_key(lines, document, kind.key)
+        end = _back_over_comments(lines, end)
+        first = lines[existing.line_of(0) - 1]
+        indent = len(first) - len(first.lstrip(" "))
+        if end and not lines[end - 1].endswith("\n"):
+            lines[end - 1] += "\n"
+        lines[end:end] = [line for item in ordered for line in _item_lines(item, indent)]
+    updated = "".join(lines)
+    found = parse_yaml(updated)[kind.key][position]
+    if _plain(found.get(key)) != [*_plain(existing), *(_plain_record(i) for i in ordered)]:
+        raise WriteError(
+            f"die Einträge unter '{key}' ließen sich nicht zurücklesen / the records under "
+            f"'{key}' would not read back as written"
+        )
+    _replace_file(path, updated)
+    return True
+
+
 def _changed_item(
     span: list[str], start: int, item: LocatedDict, record: Mapping[str, Any], indent: int
 ) -> list[str]:
@@ -434,12 +590,25 @@ def _check_written(text: str, key: str, records: Sequence[Mapping[str, Any]]) ->
 
 
 def _replace_file(path: Path, text: str) -> None:
-    """Write the file whole or not at all (a reader never sees half of it)."""
+    replace_file(path, text.encode("utf-8"))
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write the file whole or not at all (a reader never sees half of it), with the mode it
+    had, or for a new file the mode any file the user writes gets (mkstemp's own would let no
+    one else read it: a coordinator's colleagues could not open the data)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+        os.chmod(temporary, mode)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
